@@ -1,0 +1,70 @@
+/*
+ * cli.h - shared pieces of the vigil command-line tool.
+ *
+ * The CLI is a thin layer over include/vigil.h: it parses arguments, loads what a command
+ * needs, and renders results as text or JSON. Exit codes are fixed (see EXIT_*), and every
+ * diagnostic from the library is printed as file:line:col with the source line and a caret.
+ */
+#ifndef VG_CLI_H
+#define VG_CLI_H
+
+#include <stdio.h>
+
+#include "vigil.h"
+
+enum {
+    EXIT_OK = 0,       /* success */
+    EXIT_FINDINGS = 1, /* a check found something (failed requirement, matches when asked) */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_INPUT = 3,    /* unreadable or invalid input */
+};
+
+#define CLI_MAX_ATTACK_FILES 8
+
+/* Options common to every command. */
+typedef struct cli_opts {
+    int json;
+    int quiet;
+    int color;
+    const char *attack_files[CLI_MAX_ATTACK_FILES];
+    int n_attack_files;
+    int width; /* terminal columns for tables */
+} cli_opts;
+
+/* ---- help (help.c) ---- */
+int cli_help(const char *topic, FILE *out);
+int cli_help_man(FILE *out);
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- rendering (render.c) ---- */
+void cli_print_diags(const vg_diags *d, FILE *out, int color);
+
+/* A small streaming JSON writer. */
+typedef struct jw {
+    FILE *f;
+    int depth;
+    unsigned char need_comma[64];
+    int after_key;
+} jw;
+void jw_init(jw *w, FILE *f);
+void jw_obj(jw *w);
+void jw_end(jw *w, char close); /* '}' or ']' */
+void jw_arr(jw *w);
+void jw_key(jw *w, const char *k);
+void jw_str(jw *w, const char *s);
+void jw_int(jw *w, long long v);
+void jw_bool(jw *w, int v);
+void jw_null(jw *w);
+void jw_kstr(jw *w, const char *k, const char *s);
+void jw_kint(jw *w, const char *k, long long v);
+
+/* Print s in at most width display columns (UTF-8 aware), padded with spaces when pad. */
+void cli_put_cell(FILE *f, const char *s, int width, int pad);
+int cli_term_width(void);
+
+/* ---- ATT&CK (cmd_attack.c) ---- */
+/* Load --attack files or the embedded catalogue; diagnostics printed. NULL on failure. */
+vg_attack *cli_load_attack(const cli_opts *o);
+int cmd_attack(int argc, char **argv, cli_opts *o);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * help.c - every word of vigil's help, and the man page made from it.
+ *
+ * One table holds, per command, its synopsis, a one-line summary and a longer text with its
+ * options. `vigil --help`, `vigil help COMMAND` and `vigil help --man` (which the build turns
+ * into vigil.1) all print from this table, so the three never disagree.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct help_entry {
+    const char *name;
+    const char *synopsis;
+    const char *summary;
+    const char *text;
+} help_entry;
+
+static const help_entry entries[] = {
+    {"attack info", "vigil attack info [--attack FILE]... [--json]",
+     "Show the loaded ATT&CK version and what it holds.",
+     "Prints the ATT&CK release, where it came from (the embedded catalogue or the --attack\n"
+     "files), and counts per object kind and domain: tactics, techniques and sub-techniques,\n"
+     "groups, software, campaigns, mitigations, data sources and components, detection\n"
+     "strategies, analytics, and relationships by type.\n"},
+    {"attack show", "vigil attack show ID|NAME [--json]",
+     "Show one object: technique, tactic, group, software, campaign, mitigation, ...",
+     "ID is any ATT&CK ID (T1059.001, TA0002, G0016, S0002, C0022, M1038, DS0009, DC0001,\n"
+     "DET0001, AN0001) or a STIX id; NAME is a name or alias. Case does not matter. A revoked ID\n"
+     "is shown with a note naming its replacement, followed by the replacement itself.\n"},
+    {"attack search", "vigil attack search TEXT [--kind KIND] [--json]",
+     "Find objects whose ID, name or alias contains TEXT.",
+     "KIND limits the search: tactic, technique, group, software, campaign, mitigation,\n"
+     "data-source, data-component, detection-strategy, analytic.\n"},
+    {"attack matrix",
+     "vigil attack matrix [--domain enterprise|mobile|ics] [--platform P] [--width N]",
+     "Print the ATT&CK matrix: tactics as columns in matrix order.",
+     "Each cell is a technique with its number of sub-techniques in brackets. Revoked and\n"
+     "deprecated techniques are left out. --platform keeps techniques for that platform\n"
+     "(Windows, Linux, macOS, ...). The width defaults to the terminal's (or $COLUMNS).\n"},
+    {"attack group", "vigil attack group NAME|ID [--json]",
+     "List the techniques a group, campaign or software uses, by tactic.",
+     "For a group, techniques used directly and through campaigns attributed to it are listed,\n"
+     "with the source of each. Software the group uses is listed after.\n"},
+    {"attack export-catalogue", "vigil attack export-catalogue --attack FILE... > catalogue.json",
+     "Write the compact facts-only bundle that vigil embeds.",
+     "Maintainers regenerate data/attack-catalogue.json with this command from MITRE's STIX\n"
+     "bundles. It keeps IDs, names, URLs, tactics, platforms, relationships and log sources\n"
+     "and drops descriptions.\n"},
+    {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
+     ""},
+    {"version", "vigil version", "Print the version.", ""},
+};
+
+static const char common_text[] =
+    "Options for every command:\n"
+    "  --attack FILE   load this ATT&CK STIX bundle instead of the embedded catalogue\n"
+    "                  (repeat for enterprise, mobile and ICS)\n"
+    "  --json          write the result as JSON\n"
+    "  --no-color      no terminal colours\n"
+    "  -q, --quiet     no progress or notes\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  a check found something (for commands that check)\n"
+    "  2  usage error\n"
+    "  3  input error (unreadable or invalid file)\n";
+
+int cli_help(const char *topic, FILE *out)
+{
+    if (!topic || !*topic) {
+        fprintf(out,
+                "vigil %s - ATT&CK-driven detection: knowledge, detection, coverage\n\n"
+                "Usage: vigil COMMAND [ARGS] [OPTIONS]\n\nCommands:\n",
+                vg_version());
+        for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+            fprintf(out, "  %-24s %s\n", entries[i].name, entries[i].summary);
+        fprintf(out, "\n%s\nRun 'vigil help COMMAND' for more.\n", common_text);
+        return EXIT_OK;
+    }
+    int found = 0;
+    size_t tl = strlen(topic);
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        const help_entry *e = &entries[i];
+        /* "attack" shows every attack subcommand; "attack show" just one */
+        if (strcmp(e->name, topic) != 0 &&
+            !(strncmp(e->name, topic, tl) == 0 && e->name[tl] == ' '))
+            continue;
+        fprintf(out, "%sUsage: %s\n\n%s\n%s", found ? "\n" : "", e->synopsis, e->summary,
+                *e->text ? "\n" : "");
+        fputs(e->text, out);
+        found = 1;
+    }
+    if (!found) {
+        fprintf(stderr, "vigil: no help for '%s'; run 'vigil --help' for the commands\n", topic);
+        return EXIT_USAGE;
+    }
+    fprintf(out, "\n%s", common_text);
+    return EXIT_OK;
+}
+
+/* roff needs leading dots/quotes and backslashes escaped */
+static void roff(FILE *out, const char *s)
+{
+    int bol = 1;
+    for (; *s; s++) {
+        if (bol && (*s == '.' || *s == '\''))
+            fputs("\\&", out);
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-')
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+        bol = *s == '\n';
+    }
+}
+
+int cli_help_man(FILE *out)
+{
+    fprintf(out, ".TH VIGIL 1 \"\" \"vigil %s\" \"User Commands\"\n", vg_version());
+    fputs(".SH NAME\nvigil \\- ATT&CK\\-driven detection platform\n", out);
+    fputs(".SH SYNOPSIS\n.B vigil\n.I COMMAND\n[ARGS] [OPTIONS]\n.SH COMMANDS\n", out);
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        fputs(".TP\n.B ", out);
+        roff(out, entries[i].synopsis);
+        fputs("\n", out);
+        roff(out, entries[i].summary);
+        fputs("\n", out);
+        if (*entries[i].text) {
+            fputs(".br\n", out);
+            roff(out, entries[i].text);
+        }
+    }
+    fputs(".SH OPTIONS AND EXIT STATUS\n.nf\n", out);
+    roff(out, common_text);
+    fputs(".fi\n.SH NOTICE\n", out);
+    roff(out, vg_attack_notice());
+    fputs("\n", out);
+    return EXIT_OK;
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("vigil: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        if (cmd && strcmp(entries[i].name, cmd) == 0)
+            fprintf(stderr, "Usage: %s\n", entries[i].synopsis);
+    fprintf(stderr, "Run 'vigil help%s%s' for more.\n", cmd ? " " : "", cmd ? cmd : "");
+}

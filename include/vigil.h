@@ -1,0 +1,313 @@
+/*
+ * vigil.h - the one public header of libvigil, the ATT&CK-driven detection library.
+ *
+ * Everything the CLI and the server use is declared here; nothing else under src/ is public.
+ * Conventions, stated once:
+ *   - Functions return 0 on success or a negative VG_ERR_* code; results come back through
+ *     out-parameters. vg_strerror() and vg_errname() describe a code.
+ *   - Handles are opaque. Every new/load function documents who owns what it returns;
+ *     every _free function accepts NULL.
+ *   - Strings handed out by the library are NUL-terminated and owned by the handle they came
+ *     from; they stay valid until that handle is freed.
+ *   - The library never prints and never exits. Problems with input are collected as
+ *     diagnostic records (vg_diag) that callers render (the CLI adds a caret line).
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VG_VERSION_MAJOR  0
+#define VG_VERSION_MINOR  1
+#define VG_VERSION_PATCH  0
+#define VG_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Errors                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* One list generates the enum, vg_strerror() and vg_errname(). Codes are negative. */
+#define VG_ERRNO_MAP(X)                                                                            \
+    X(NOMEM, "out of memory")                                                                      \
+    X(INVAL, "invalid argument")                                                                   \
+    X(IO, "input/output error")                                                                    \
+    X(NOENT, "no such file or object")                                                             \
+    X(SYNTAX, "syntax error")                                                                      \
+    X(TYPE, "value has the wrong type")                                                            \
+    X(RANGE, "value out of range")                                                                 \
+    X(LIMIT, "a configured limit was exceeded")                                                    \
+    X(REF, "dangling reference")                                                                   \
+    X(DUP, "duplicate definition")                                                                 \
+    X(UNSUPPORTED, "unsupported feature")                                                          \
+    X(TRUNCATED, "input is truncated")                                                             \
+    X(CORRUPT, "input is corrupt")                                                                 \
+    X(AMBIGUOUS, "ambiguous name")
+
+typedef enum {
+    VG_OK = 0,
+#define VG_ERR_ENUM_(name, msg) VG_ERR_##name,
+    VG_ERR_FIRST_ = -1000,
+    VG_ERRNO_MAP(VG_ERR_ENUM_)
+#undef VG_ERR_ENUM_
+        VG_ERR_LAST_
+} vg_errcode;
+
+/* Human-readable message for a code ("out of memory"); never NULL. */
+const char *vg_strerror(int code);
+/* Symbolic name for a code ("VG_ERR_NOMEM"); never NULL. */
+const char *vg_errname(int code);
+
+/* Library version string, e.g. "0.1.0". */
+const char *vg_version(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Diagnostics                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum {
+    VG_SEV_NOTE,
+    VG_SEV_WARNING,
+    VG_SEV_ERROR,
+} vg_severity;
+
+/* One problem found in an input. Fields that do not apply are 0 / NULL.
+ * line and col are 1-based; offset is the byte offset from the start of the input. */
+typedef struct vg_diag {
+    int code;             /* VG_ERR_* */
+    vg_severity severity; /* note, warning or error */
+    const char *file;     /* input name as given, or NULL */
+    uint32_t line;        /* 1-based, 0 if unknown */
+    uint32_t col;         /* 1-based, 0 if unknown */
+    uint64_t offset;      /* byte offset, or record number where the input has records */
+    const char *object;   /* rule id / STIX id / record id the problem belongs to, or NULL */
+    const char *message;  /* what is wrong, never NULL */
+} vg_diag;
+
+/* A growable list of diagnostics. Owned by the caller; loaders append to it. */
+typedef struct vg_diags vg_diags;
+
+/* New empty list, or NULL when out of memory. Free with vg_diags_free(). */
+vg_diags *vg_diags_new(void);
+void vg_diags_free(vg_diags *d);
+size_t vg_diags_count(const vg_diags *d);
+/* The i-th record (0-based), owned by the list; NULL if i is out of range. */
+const vg_diag *vg_diags_get(const vg_diags *d, size_t i);
+/* Number of records at or above a severity. */
+size_t vg_diags_count_at(const vg_diags *d, vg_severity min);
+void vg_diags_clear(vg_diags *d);
+
+/* ------------------------------------------------------------------------------------------ */
+/* ATT&CK knowledge base                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum {
+    VG_ATTACK_MATRIX,
+    VG_ATTACK_TACTIC,
+    VG_ATTACK_TECHNIQUE, /* techniques and sub-techniques (see VG_ATTACK_F_SUBTECHNIQUE) */
+    VG_ATTACK_GROUP,
+    VG_ATTACK_SOFTWARE, /* malware and tools (see VG_ATTACK_F_TOOL) */
+    VG_ATTACK_CAMPAIGN,
+    VG_ATTACK_MITIGATION,
+    VG_ATTACK_DATA_SOURCE,
+    VG_ATTACK_DATA_COMPONENT,
+    VG_ATTACK_DETECTION_STRATEGY,
+    VG_ATTACK_ANALYTIC,
+    VG_ATTACK_KIND_COUNT,
+} vg_attack_kind;
+
+/* Object flags. */
+enum {
+    VG_ATTACK_F_REVOKED = 1u << 0,
+    VG_ATTACK_F_DEPRECATED = 1u << 1,
+    VG_ATTACK_F_SUBTECHNIQUE = 1u << 2,
+    VG_ATTACK_F_TOOL = 1u << 3, /* software that is a tool rather than malware */
+};
+
+/* Domains, as bits. */
+enum {
+    VG_DOMAIN_ENTERPRISE = 1u << 0,
+    VG_DOMAIN_MOBILE = 1u << 1,
+    VG_DOMAIN_ICS = 1u << 2,
+};
+
+/* Relationship types. The first six are STIX relationship objects; the rest are references
+ * held inside objects and are exposed as edges so that one walk finds everything. */
+typedef enum {
+    VG_REL_USES,
+    VG_REL_MITIGATES,
+    VG_REL_DETECTS,
+    VG_REL_SUBTECHNIQUE_OF,
+    VG_REL_REVOKED_BY,
+    VG_REL_ATTRIBUTED_TO,
+    VG_REL_HAS_ANALYTIC,   /* detection strategy -> analytic (x_mitre_analytic_refs) */
+    VG_REL_COMPONENT_OF,   /* data component -> data source (x_mitre_data_source_ref) */
+    VG_REL_ANALYTIC_READS, /* analytic -> data component (log source references) */
+    VG_REL_COUNT,
+} vg_attack_rel;
+
+typedef struct vg_attack_obj vg_attack_obj;
+
+/* An edge from or to an object. */
+typedef struct vg_attack_edge {
+    vg_attack_rel rel;
+    const vg_attack_obj *other;
+} vg_attack_edge;
+
+/* A log source named by an analytic (x_mitre_log_source_references) or a data component
+ * (x_mitre_log_sources). component is NULL for the latter or when the reference dangles. */
+typedef struct vg_attack_logsrc {
+    const vg_attack_obj *component;
+    const char *name;    /* e.g. "WinEventLog:Security" */
+    const char *channel; /* e.g. "EventCode=4688" */
+} vg_attack_logsrc;
+
+/* A knowledge-base object. Read-only; owned by the knowledge base it came from. */
+struct vg_attack_obj {
+    vg_attack_kind kind;
+    uint32_t index;        /* position in vg_attack_at() order */
+    uint32_t flags;        /* VG_ATTACK_F_* */
+    uint32_t domains;      /* VG_DOMAIN_* bits */
+    uint64_t platforms;    /* bit i set: platform vg_attack_platform_name(kb, i) */
+    const char *stix_id;   /* "attack-pattern--..." */
+    const char *attack_id; /* "T1059.001", "TA0002", "G0016", ...; "" when the object has none */
+    const char *name;
+    const char *url;                     /* attack.mitre.org page, or "" */
+    const char *shortname;               /* tactics: "execution"; others "" */
+    const char *version;                 /* x_mitre_version, or "" */
+    const char *modified;                /* STIX modified timestamp, or "" */
+    const vg_attack_obj *parent;         /* sub-technique's technique, else NULL */
+    const vg_attack_obj *revoked_by;     /* direct replacement of a revoked object, else NULL */
+    const vg_attack_obj *const *tactics; /* techniques: tactics from kill-chain phases */
+    size_t n_tactics;                    /*   in matrix order */
+    const char *const *aliases;          /* groups, software, campaigns */
+    size_t n_aliases;
+    const vg_attack_edge *out; /* edges where this object is the source */
+    size_t n_out;
+    const vg_attack_edge *in; /* edges where this object is the target */
+    size_t n_in;
+    const vg_attack_logsrc *logsrc; /* analytics and data components */
+    size_t n_logsrc;
+};
+
+typedef struct vg_attack vg_attack;
+
+/* Counts of what a knowledge base holds (deprecated and revoked objects included). */
+typedef struct vg_attack_stats {
+    size_t objects; /* all modelled objects */
+    size_t kind[VG_ATTACK_KIND_COUNT];
+    size_t subtechniques;
+    size_t revoked;
+    size_t deprecated;
+    size_t rel[VG_REL_COUNT];
+    size_t bundles; /* number of bundles loaded */
+} vg_attack_stats;
+
+/* New empty knowledge base, or NULL when out of memory. Free with vg_attack_free(). */
+vg_attack *vg_attack_new(void);
+void vg_attack_free(vg_attack *kb);
+
+/* Load a STIX 2.x bundle from memory and merge it into kb. name labels diagnostics (a file
+ * name). Problems are appended to diags (may be NULL). Objects that are malformed are skipped
+ * with a diagnostic naming their STIX id; a bundle that is not JSON or not a bundle fails with
+ * VG_ERR_SYNTAX / VG_ERR_TYPE and leaves kb unchanged. The buffer is not retained. */
+int vg_attack_load_buffer(vg_attack *kb, const char *buf, size_t len, const char *name,
+                          vg_diags *diags);
+/* Same, reading a file. */
+int vg_attack_load_file(vg_attack *kb, const char *path, vg_diags *diags);
+/* Load the catalogue compiled into the binary (enterprise, mobile and ICS facts). */
+int vg_attack_load_embedded(vg_attack *kb, vg_diags *diags);
+
+/* After the last load: resolve references, order tactics, build indexes. Loading again after
+ * this is allowed (it finalizes again). Dangling references become warnings. */
+int vg_attack_finalize(vg_attack *kb, vg_diags *diags);
+
+void vg_attack_stats_get(const vg_attack *kb, vg_attack_stats *out);
+
+/* "ATT&CK v18.1" style label of the newest loaded bundle (from its x_mitre_version / matrix),
+ * and whether it came from the embedded catalogue. Never NULL. */
+const char *vg_attack_version(const vg_attack *kb);
+int vg_attack_is_embedded(const vg_attack *kb);
+/* MITRE's attribution notice, to print with every output derived from ATT&CK. */
+const char *vg_attack_notice(void);
+
+size_t vg_attack_count(const vg_attack *kb);
+const vg_attack_obj *vg_attack_at(const vg_attack *kb, size_t i);
+
+/* Platform names by bit index; NULL past the end. */
+const char *vg_attack_platform_name(const vg_attack *kb, unsigned bit);
+/* Bit for a platform name (case-insensitive), or -1. */
+int vg_attack_platform_bit(const vg_attack *kb, const char *name);
+
+/* Tactics of a domain in matrix order. Returns the count; *out points into kb. */
+size_t vg_attack_tactics(const vg_attack *kb, uint32_t domain, const vg_attack_obj *const **out);
+
+/* Find by ATT&CK ID, STIX id, name or alias, case-insensitively. kind_mask limits the kinds
+ * searched (bit 1u<<kind; 0 = all). On success *out is the object as named; revoked objects
+ * are returned as is, use vg_attack_resolve() to follow the revocation chain.
+ * Returns VG_ERR_NOENT if nothing matches, VG_ERR_AMBIGUOUS if a name names several objects
+ * of different kinds (the first is still returned). */
+int vg_attack_find(const vg_attack *kb, const char *text, uint32_t kind_mask,
+                   const vg_attack_obj **out);
+/* All objects whose ID, name or alias equals text (case-insensitive), best first (ID matches,
+ * then live objects, then kind order). Writes up to cap pointers; returns the total count. */
+size_t vg_attack_find_all(const vg_attack *kb, const char *text, uint32_t kind_mask,
+                          const vg_attack_obj **out, size_t cap);
+/* Follow revoked-by edges to the live replacement (the object itself when not revoked). */
+const vg_attack_obj *vg_attack_resolve(const vg_attack_obj *obj);
+
+/* Substring search over IDs, names and aliases (case-insensitive). Calls fn for each match in
+ * index order; stops early if fn returns non-zero. Returns the number of matches seen. */
+size_t vg_attack_search(const vg_attack *kb, const char *text, uint32_t kind_mask,
+                        int (*fn)(const vg_attack_obj *obj, void *ud), void *ud);
+
+/* ---- Sigma-style tags across ATT&CK versions ---- */
+
+typedef enum {
+    VG_TAG_TACTIC,
+    VG_TAG_TECHNIQUE,
+    VG_TAG_GROUP,
+    VG_TAG_SOFTWARE,
+    VG_TAG_CAMPAIGN,
+    VG_TAG_MITIGATION,
+    VG_TAG_DATA_SOURCE,
+    VG_TAG_OTHER, /* not an ATT&CK tag (cve.*, car.*, detection.*, ...) */
+} vg_tag_class;
+
+/* How a tag resolved. */
+typedef enum {
+    VG_TAG_EXACT,   /* the loaded ATT&CK knows it as written */
+    VG_TAG_MAPPED,  /* known after the version crosswalk (see docs/attack.md) */
+    VG_TAG_REVOKED, /* known, revoked; obj is the replacement */
+    VG_TAG_UNKNOWN, /* well-formed ATT&CK tag the loaded version does not know */
+    VG_TAG_INVALID, /* starts with "attack." but is not a valid ATT&CK tag */
+    VG_TAG_NOT_ATTACK,
+} vg_tag_status;
+
+#define VG_TAG_MAX_OBJS 4
+typedef struct vg_tag_result {
+    vg_tag_class cls;
+    vg_tag_status status;
+    size_t n_objs; /* resolved objects (a tactic tag may map to more than one) */
+    const vg_attack_obj *objs[VG_TAG_MAX_OBJS];
+    char note[160]; /* why it mapped, or why it did not resolve */
+} vg_tag_result;
+
+/* Resolve one tag ("attack.t1059.001", "attack.stealth", "attack.g0016", ...) against kb.
+ * hint: the techniques the same rule is tagged with (may be NULL), used to pick a tactic when a
+ * tactic was split between versions. Never fails; the status says what happened. */
+void vg_attack_resolve_tag(const vg_attack *kb, const char *tag, const vg_attack_obj *const *hint,
+                           size_t n_hint, vg_tag_result *out);
+
+/* Export the facts of kb as a compact STIX bundle without descriptions (the format of the
+ * embedded catalogue). *out is malloc'ed; the caller frees it. */
+int vg_attack_export_catalogue(const vg_attack *kb, char **out, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_H */

@@ -1,0 +1,427 @@
+/*
+ * json.c - validating JSON parser producing a flat token tape (see json.h).
+ *
+ * The parser is iterative: an explicit stack of open containers bounded by VG_JSON_MAX_DEPTH,
+ * so hostile nesting cannot exhaust the C stack. Every byte is read through bounds checks on
+ * (p < end); strings are checked for control characters and well-formed escapes but not
+ * decoded. A container's token is written when it opens and patched with its child count and
+ * the end of its subtree when it closes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+void vg__json_init(vg__json *j)
+{
+    memset(j, 0, sizeof *j);
+}
+
+void vg__json_free(vg__json *j)
+{
+    free(j->tok);
+    vg__json_init(j);
+}
+
+static int fail(vg__json *j, const char *p, const char *msg)
+{
+    j->err_off = (size_t)(p - j->src);
+    size_t n = strlen(msg);
+    if (n >= sizeof j->err)
+        n = sizeof j->err - 1;
+    memcpy(j->err, msg, n);
+    j->err[n] = 0;
+    return VG_ERR_SYNTAX;
+}
+
+static vg__jtok *push(vg__json *j)
+{
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? j->cap * 2 : 256;
+        vg__jtok *t = realloc(j->tok, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        j->tok = t;
+        j->cap = cap;
+    }
+    vg__jtok *t = &j->tok[j->n++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)vg__lower((unsigned char)c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* p at the opening quote. On success *pp is past the closing quote. */
+static int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+    const char *p = *pp + 1;
+    const char *start = p;
+    uint8_t esc = 0;
+    for (;;) {
+        /* fast skip over plain bytes */
+        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+            p++;
+        if (p >= end)
+            return fail(j, *pp, "unterminated string");
+        if (*p == '"')
+            break;
+        if ((unsigned char)*p < 0x20)
+            return fail(j, p, "control character in string");
+        esc = 1;
+        if (p + 1 >= end)
+            return fail(j, *pp, "unterminated string");
+        char c = p[1];
+        if (c == 'u') {
+            if (end - p < 6)
+                return fail(j, p, "truncated \\u escape");
+            for (int k = 2; k < 6; k++)
+                if (hexval(p[k]) < 0)
+                    return fail(j, p, "invalid \\u escape");
+            p += 6;
+        } else if (strchr("\"\\/bfnrt", c) && c) {
+            p += 2;
+        } else {
+            return fail(j, p, "invalid escape in string");
+        }
+    }
+    t->type = VG_J_STR;
+    t->esc = esc;
+    t->off = (uint32_t)(start - j->src);
+    t->len = (uint32_t)(p - start);
+    *pp = p + 1;
+    return 0;
+}
+
+static int scan_number(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+    const char *p = *pp, *s = p;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || !(*p >= '0' && *p <= '9'))
+        return fail(j, s, "invalid number");
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !(*p >= '0' && *p <= '9'))
+            return fail(j, s, "invalid number");
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !(*p >= '0' && *p <= '9'))
+            return fail(j, s, "invalid number");
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    t->type = VG_J_NUM;
+    t->off = (uint32_t)(s - j->src);
+    t->len = (uint32_t)(p - s);
+    *pp = p;
+    return 0;
+}
+
+static int scan_word(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+    static const struct {
+        const char *w;
+        size_t n;
+        uint8_t type;
+    } words[] = {{"null", 4, VG_J_NULL}, {"true", 4, VG_J_TRUE}, {"false", 5, VG_J_FALSE}};
+    for (size_t i = 0; i < VG_ARRAY_LEN(words); i++) {
+        if ((size_t)(end - *pp) >= words[i].n && memcmp(*pp, words[i].w, words[i].n) == 0) {
+            t->type = words[i].type;
+            t->off = (uint32_t)(*pp - j->src);
+            t->len = (uint32_t)words[i].n;
+            *pp += words[i].n;
+            return 0;
+        }
+    }
+    return fail(j, *pp, "unexpected character");
+}
+
+int vg__json_parse(vg__json *j, const char *src, size_t len)
+{
+    j->src = src;
+    j->src_len = len;
+    j->n = 0;
+    j->err[0] = 0;
+    j->err_off = 0;
+    if (len >= VG_JSON_MAX_INPUT)
+        return VG_ERR_LIMIT;
+    const char *p = src, *end = src + len;
+    uint32_t stack[VG_JSON_MAX_DEPTH];
+    size_t depth = 0;
+    /* state: expecting a value (after '[' ',' ':' or at top), a key, or ',' / close */
+    enum { WANT_VALUE, WANT_KEY_OR_CLOSE, WANT_KEY, WANT_COMMA_OR_CLOSE } st = WANT_VALUE;
+    int first_in_arr = 0;
+    for (;;) {
+        p = skip_ws(p, end);
+        if (st == WANT_COMMA_OR_CLOSE) {
+            if (depth == 0)
+                break;
+            vg__jtok *c = &j->tok[stack[depth - 1]];
+            if (p >= end)
+                return fail(j, p, "unexpected end of input");
+            if (*p == ',') {
+                p++;
+                st = c->type == VG_J_OBJ ? WANT_KEY : WANT_VALUE;
+                first_in_arr = 0;
+                continue;
+            }
+            if ((*p == ']' && c->type == VG_J_ARR) || (*p == '}' && c->type == VG_J_OBJ)) {
+                p++;
+                c->next = (uint32_t)j->n;
+                depth--;
+                continue;
+            }
+            return fail(j, p, c->type == VG_J_OBJ ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+        if (p >= end)
+            return fail(j, p, "unexpected end of input");
+        if (st == WANT_KEY_OR_CLOSE || st == WANT_KEY) {
+            if (*p == '}' && st == WANT_KEY_OR_CLOSE) {
+                p++;
+                j->tok[stack[depth - 1]].next = (uint32_t)j->n;
+                depth--;
+                st = WANT_COMMA_OR_CLOSE;
+                continue;
+            }
+            if (*p != '"')
+                return fail(j, p, "expected a string key");
+            vg__jtok *k = push(j);
+            if (!k)
+                return VG_ERR_NOMEM;
+            int rc = scan_string(j, &p, end, k);
+            if (rc)
+                return rc;
+            k->next = (uint32_t)j->n;
+            p = skip_ws(p, end);
+            if (p >= end || *p != ':')
+                return fail(j, p, "expected ':' after key");
+            p++;
+            j->tok[stack[depth - 1]].len++;
+            st = WANT_VALUE;
+            continue;
+        }
+        /* WANT_VALUE */
+        if (*p == ']' && first_in_arr) {
+            p++;
+            j->tok[stack[depth - 1]].next = (uint32_t)j->n;
+            depth--;
+            first_in_arr = 0;
+            st = WANT_COMMA_OR_CLOSE;
+            continue;
+        }
+        if (depth > 0 && j->tok[stack[depth - 1]].type == VG_J_ARR)
+            j->tok[stack[depth - 1]].len++;
+        uint32_t idx = (uint32_t)j->n;
+        vg__jtok *t = push(j);
+        if (!t)
+            return VG_ERR_NOMEM;
+        int rc = 0;
+        first_in_arr = 0;
+        switch (*p) {
+        case '{':
+        case '[':
+            if (depth >= VG_JSON_MAX_DEPTH)
+                return fail(j, p, "nesting too deep");
+            t->type = *p == '{' ? VG_J_OBJ : VG_J_ARR;
+            t->off = (uint32_t)(p - src);
+            stack[depth++] = idx;
+            st = *p == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE;
+            first_in_arr = *p == '[';
+            p++;
+            continue;
+        case '"':
+            rc = scan_string(j, &p, end, t);
+            break;
+        case '-':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
+            rc = scan_number(j, &p, end, t);
+            break;
+        default:
+            rc = scan_word(j, &p, end, t);
+            break;
+        }
+        if (rc)
+            return rc;
+        j->tok[idx].next = (uint32_t)j->n;
+        st = WANT_COMMA_OR_CLOSE;
+    }
+    p = skip_ws(p, end);
+    if (p != end)
+        return fail(j, p, "trailing data after JSON value");
+    return 0;
+}
+
+vg__str vg__json_raw(const vg__json *j, uint32_t t)
+{
+    return (vg__str){j->src + j->tok[t].off, j->tok[t].len};
+}
+
+uint32_t vg__json_get(const vg__json *j, uint32_t obj, const char *key)
+{
+    if (obj >= j->n || j->tok[obj].type != VG_J_OBJ)
+        return 0;
+    size_t klen = strlen(key);
+    uint32_t k = obj + 1;
+    for (uint32_t m = 0; m < j->tok[obj].len; m++) {
+        const vg__jtok *kt = &j->tok[k];
+        uint32_t v = kt->next;
+        if (!kt->esc && kt->len == klen && memcmp(j->src + kt->off, key, klen) == 0)
+            return v;
+        if (kt->esc) {
+            char tmp[128];
+            long n = vg__json_unescape(j, k, tmp, sizeof tmp);
+            if (n == (long)klen && memcmp(tmp, key, klen) == 0)
+                return v;
+        }
+        k = j->tok[v].next;
+    }
+    return 0;
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static uint32_t hex4(const char *p)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (uint32_t)hexval(p[i]);
+    return v;
+}
+
+/* Unescaped bytes never exceed the escaped length, so out must hold tok.len bytes. */
+static size_t unescape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\') {
+            out[o++] = s[i];
+            continue;
+        }
+        char c = s[++i];
+        switch (c) {
+        case 'b':
+            out[o++] = '\b';
+            break;
+        case 'f':
+            out[o++] = '\f';
+            break;
+        case 'n':
+            out[o++] = '\n';
+            break;
+        case 'r':
+            out[o++] = '\r';
+            break;
+        case 't':
+            out[o++] = '\t';
+            break;
+        case 'u': {
+            uint32_t cp = hex4(s + i + 1);
+            i += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < n + 0 && s[i + 1] == '\\' &&
+                s[i + 2] == 'u') {
+                uint32_t lo = hex4(s + i + 3);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp < 0xE000)
+                cp = 0xFFFD; /* lone surrogate */
+            o += put_utf8(out + o, cp);
+            break;
+        }
+        default:
+            out[o++] = c;
+            break;
+        }
+    }
+    return o;
+}
+
+long vg__json_unescape(const vg__json *j, uint32_t t, char *buf, size_t cap)
+{
+    const vg__jtok *k = &j->tok[t];
+    if (k->type != VG_J_STR || cap < (size_t)k->len + 1)
+        return -1;
+    size_t n = unescape(j->src + k->off, k->len, buf);
+    buf[n] = 0;
+    return (long)n;
+}
+
+char *vg__json_str(const vg__json *j, uint32_t t, vg__arena *a, size_t *out_len)
+{
+    if (t == 0 || t >= j->n || j->tok[t].type != VG_J_STR)
+        return NULL;
+    const vg__jtok *k = &j->tok[t];
+    char *p = vg__arena_alloc(a, (size_t)k->len + 1);
+    if (!p)
+        return NULL;
+    size_t n = k->esc ? unescape(j->src + k->off, k->len, p) : k->len;
+    if (!k->esc)
+        memcpy(p, j->src + k->off, n);
+    p[n] = 0;
+    if (out_len)
+        *out_len = n;
+    return p;
+}
+
+int vg__json_is_true(const vg__json *j, uint32_t t)
+{
+    return t && t < j->n && j->tok[t].type == VG_J_TRUE;
+}

@@ -1,0 +1,71 @@
+/*
+ * json.h - a validating JSON parser that writes a flat tape instead of a tree.
+ *
+ * Each value becomes one token: its type, the byte range it covers in the input, a child
+ * count, and the index of the token after its subtree, so that skipping a value is O(1) and
+ * walking an object needs no pointers. Strings are not copied; vg__json_str() unescapes one
+ * on demand. The tape is reusable across documents (JSON lines reuse one per thread).
+ */
+#ifndef VG_JSON_H
+#define VG_JSON_H
+
+#include "base.h"
+
+typedef enum {
+    VG_J_NULL,
+    VG_J_FALSE,
+    VG_J_TRUE,
+    VG_J_NUM,
+    VG_J_STR,
+    VG_J_ARR,
+    VG_J_OBJ,
+} vg__jtype;
+
+typedef struct vg__jtok {
+    uint8_t type;  /* vg__jtype */
+    uint8_t esc;   /* strings: contains a backslash escape */
+    uint32_t off;  /* strings: first byte after the quote; others: first byte */
+    uint32_t len;  /* strings/numbers: byte length; arrays: items; objects: members */
+    uint32_t next; /* index of the first token after this value's subtree */
+} vg__jtok;
+
+typedef struct vg__json {
+    const char *src;
+    size_t src_len;
+    vg__jtok *tok;
+    size_t n, cap;
+    /* error, when parse fails */
+    size_t err_off;
+    char err[128];
+} vg__json;
+
+void vg__json_init(vg__json *j);
+void vg__json_free(vg__json *j);
+/* Parse one document; trailing whitespace only. Returns 0, VG_ERR_SYNTAX (err/err_off set),
+ * VG_ERR_LIMIT or VG_ERR_NOMEM. */
+int vg__json_parse(vg__json *j, const char *src, size_t len);
+
+/* Object member lookup by exact key; returns value token index or 0 (index 0 is the root and
+ * never a member value). */
+uint32_t vg__json_get(const vg__json *j, uint32_t obj, const char *key);
+/* Raw bytes of a string token, valid only when !tok.esc. */
+vg__str vg__json_raw(const vg__json *j, uint32_t t);
+/* Unescaped copy of a string token into the arena; NULL on OOM or if t is not a string. */
+char *vg__json_str(const vg__json *j, uint32_t t, vg__arena *a, size_t *out_len);
+/* Unescape a string token into buf (cap bytes); returns length or -1 if it does not fit. */
+long vg__json_unescape(const vg__json *j, uint32_t t, char *buf, size_t cap);
+int vg__json_is_true(const vg__json *j, uint32_t t);
+
+/* Iterate children: first child of container t, then next sibling. For objects each member
+ * is a key token followed by its value token. */
+static inline uint32_t vg__json_first(const vg__json *j, uint32_t t)
+{
+    (void)j;
+    return t + 1;
+}
+static inline uint32_t vg__json_after(const vg__json *j, uint32_t t)
+{
+    return j->tok[t].next;
+}
+
+#endif

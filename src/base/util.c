@@ -1,0 +1,394 @@
+/*
+ * util.c - string views, the bump arena, growable buffers and vectors, the string multimap and
+ * whole-file reading.
+ *
+ * The arena hands out 16-byte aligned zeroed memory from chunks that double in size, so a
+ * compiled knowledge base or ruleset is a handful of large blocks freed in one call. The
+ * multimap is open addressing with linear probing; duplicate keys are allowed and found by
+ * continuing the probe, which is what name and alias lookups need.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+/* ---- string views ---- */
+
+vg__str vg__str_c(const char *s)
+{
+    return (vg__str){s, s ? strlen(s) : 0};
+}
+
+int vg__str_eq(vg__str a, vg__str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+int vg__str_ieq(vg__str a, vg__str b)
+{
+    if (a.len != b.len)
+        return 0;
+    for (size_t i = 0; i < a.len; i++)
+        if (vg__lower((unsigned char)a.ptr[i]) != vg__lower((unsigned char)b.ptr[i]))
+            return 0;
+    return 1;
+}
+
+int vg__str_ieq_c(vg__str a, const char *s)
+{
+    return vg__str_ieq(a, vg__str_c(s));
+}
+
+int vg__str_istarts(vg__str s, const char *prefix)
+{
+    vg__str p = vg__str_c(prefix);
+    return s.len >= p.len && vg__str_ieq((vg__str){s.ptr, p.len}, p);
+}
+
+int vg__str_icontains(vg__str hay, vg__str needle)
+{
+    if (needle.len == 0)
+        return 1;
+    if (needle.len > hay.len)
+        return 0;
+    for (size_t i = 0; i + needle.len <= hay.len; i++)
+        if (vg__str_ieq((vg__str){hay.ptr + i, needle.len}, needle))
+            return 1;
+    return 0;
+}
+
+/* ---- arena ---- */
+
+struct vg__arena_chunk {
+    vg__arena_chunk *next;
+    size_t cap, used;
+    _Alignas(16) unsigned char data[];
+};
+
+void vg__arena_init(vg__arena *a)
+{
+    a->head = NULL;
+    a->used_total = 0;
+}
+
+void vg__arena_free(vg__arena *a)
+{
+    vg__arena_chunk *c = a->head;
+    while (c) {
+        vg__arena_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+}
+
+void *vg__arena_alloc(vg__arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (size == 0)
+        size = 16;
+    vg__arena_chunk *c = a->head;
+    if (!c || c->cap - c->used < size) {
+        size_t cap = c ? c->cap * 2 : 64 * 1024;
+        if (cap > (16u << 20))
+            cap = 16u << 20;
+        if (cap < size)
+            cap = size;
+        vg__arena_chunk *n = malloc(sizeof *n + cap);
+        if (!n)
+            return NULL;
+        n->cap = cap;
+        n->used = 0;
+        n->next = c;
+        a->head = c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    a->used_total += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *vg__arena_strndup(vg__arena *a, const char *s, size_t len)
+{
+    char *p = vg__arena_alloc(a, len + 1);
+    if (p && len)
+        memcpy(p, s, len);
+    return p;
+}
+
+char *vg__arena_strlower(vg__arena *a, const char *s, size_t len)
+{
+    char *p = vg__arena_alloc(a, len + 1);
+    if (p)
+        for (size_t i = 0; i < len; i++)
+            p[i] = (char)vg__lower((unsigned char)s[i]);
+    return p;
+}
+
+/* ---- buffer ---- */
+
+void vg__buf_init(vg__buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void vg__buf_free(vg__buf *b)
+{
+    free(b->ptr);
+    vg__buf_init(b);
+}
+
+int vg__buf_reserve(vg__buf *b, size_t extra)
+{
+    if (b->oom)
+        return VG_ERR_NOMEM;
+    if (b->cap - b->len > extra)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len <= extra)
+        cap *= 2;
+    char *p = realloc(b->ptr, cap);
+    if (!p) {
+        b->oom = 1;
+        return VG_ERR_NOMEM;
+    }
+    b->ptr = p;
+    b->cap = cap;
+    return 0;
+}
+
+void vg__buf_add(vg__buf *b, const void *p, size_t n)
+{
+    if (vg__buf_reserve(b, n + 1))
+        return;
+    if (n)
+        memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = 0;
+}
+
+void vg__buf_adds(vg__buf *b, const char *s)
+{
+    vg__buf_add(b, s, strlen(s));
+}
+
+void vg__buf_addc(vg__buf *b, char c)
+{
+    vg__buf_add(b, &c, 1);
+}
+
+void vg__buf_printf(vg__buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        vg__buf_add(b, small, (size_t)n);
+        return;
+    }
+    if (vg__buf_reserve(b, (size_t)n + 1))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void vg__buf_json_str(vg__buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    vg__buf_addc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        vg__buf_add(b, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            vg__buf_add(b, "\\\"", 2);
+            break;
+        case '\\':
+            vg__buf_add(b, "\\\\", 2);
+            break;
+        case '\n':
+            vg__buf_add(b, "\\n", 2);
+            break;
+        case '\r':
+            vg__buf_add(b, "\\r", 2);
+            break;
+        case '\t':
+            vg__buf_add(b, "\\t", 2);
+            break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            vg__buf_add(b, u, 6);
+        }
+        }
+    }
+    vg__buf_add(b, s + run, n - run);
+    vg__buf_addc(b, '"');
+}
+
+char *vg__buf_take(vg__buf *b, size_t *len)
+{
+    if (b->oom) {
+        vg__buf_free(b);
+        return NULL;
+    }
+    if (!b->ptr)
+        vg__buf_add(b, "", 0);
+    char *p = b->ptr;
+    if (len)
+        *len = b->len;
+    vg__buf_init(b);
+    return p;
+}
+
+/* ---- vectors ---- */
+
+void *vg__vec_push(vg__vec *v, size_t item)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        void *p = realloc(v->ptr, cap * item);
+        if (!p)
+            return NULL;
+        v->ptr = p;
+        v->cap = cap;
+    }
+    void *slot = (char *)v->ptr + v->len * item;
+    memset(slot, 0, item);
+    v->len++;
+    return slot;
+}
+
+void vg__vec_free(vg__vec *v)
+{
+    free(v->ptr);
+    v->ptr = NULL;
+    v->len = v->cap = 0;
+}
+
+/* ---- string multimap ---- */
+
+uint32_t vg__hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+void vg__smap_free(vg__smap *m)
+{
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = m->len = 0;
+}
+
+static int smap_grow(vg__smap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    vg__smap_slot *s = calloc(cap, sizeof *s);
+    if (!s)
+        return VG_ERR_NOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        vg__smap_slot *o = &m->slots[i];
+        if (!o->key)
+            continue;
+        size_t j = o->hash & (cap - 1);
+        while (s[j].key)
+            j = (j + 1) & (cap - 1);
+        s[j] = *o;
+    }
+    free(m->slots);
+    m->slots = s;
+    m->cap = cap;
+    return 0;
+}
+
+int vg__smap_add(vg__smap *m, const char *key, size_t klen, uint32_t val)
+{
+    if ((m->len + 1) * 4 >= m->cap * 3) {
+        int rc = smap_grow(m);
+        if (rc)
+            return rc;
+    }
+    uint32_t h = vg__hash(key, klen);
+    size_t j = h & (m->cap - 1);
+    while (m->slots[j].key)
+        j = (j + 1) & (m->cap - 1);
+    m->slots[j] = (vg__smap_slot){key, (uint32_t)klen, h, val};
+    m->len++;
+    return 0;
+}
+
+int vg__smap_next(const vg__smap *m, const char *key, size_t klen, size_t *it, uint32_t *val)
+{
+    if (!m->cap)
+        return 0;
+    uint32_t h = vg__hash(key, klen);
+    size_t j = (h + *it) & (m->cap - 1);
+    while (m->slots[j].key) {
+        const vg__smap_slot *s = &m->slots[j];
+        (*it)++;
+        if (s->hash == h && s->klen == klen && memcmp(s->key, key, klen) == 0) {
+            *val = s->val;
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    return 0;
+}
+
+/* ---- files ---- */
+
+int vg__read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
+    vg__buf b;
+    vg__buf_init(&b);
+    int rc = 0;
+    for (;;) {
+        if (vg__buf_reserve(&b, 1 << 20)) {
+            rc = VG_ERR_NOMEM;
+            break;
+        }
+        size_t n = fread(b.ptr + b.len, 1, b.cap - b.len - 1, f);
+        b.len += n;
+        if (b.len > max) {
+            rc = VG_ERR_LIMIT;
+            break;
+        }
+        if (n == 0) {
+            if (ferror(f))
+                rc = VG_ERR_IO;
+            break;
+        }
+    }
+    fclose(f);
+    if (rc) {
+        vg__buf_free(&b);
+        return rc;
+    }
+    b.ptr[b.len] = 0;
+    *len = b.len;
+    *out = b.ptr;
+    return 0;
+}
