@@ -505,6 +505,103 @@ static size_t column(const vg_attack *kb, const vg_attack_obj *t, uint64_t pmask
     return n;
 }
 
+/* Word-wrap s into at most maxl lines of width w; returns the number of lines. The last
+ * line is clipped with an ellipsis by cli_put_cell when the text does not fit. */
+static int wrap(const char *s, int w, int maxl, char lines[][256])
+{
+    int n = 0;
+    while (*s && n < maxl) {
+        size_t len = strlen(s), cut = len;
+        if ((int)len > w && n < maxl - 1) {
+            cut = (size_t)w;
+            while (cut > 0 && s[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = (size_t)w;
+        }
+        if (cut > 255)
+            cut = 255;
+        memcpy(lines[n], s, cut);
+        lines[n][cut] = 0;
+        n++;
+        s += cut;
+        while (*s == ' ')
+            s++;
+    }
+    return n;
+}
+
+#define CELL_LINES 3
+
+static void matrix_text(const vg_attack *kb, uint32_t dom, const char *platform,
+                        const vg_attack_obj *const *tac, size_t nt, const vg_attack_obj ***cols,
+                        const size_t *ncol, size_t rows, uint64_t pmask, int width)
+{
+    int cw = nt ? (width - (int)nt + 1) / (int)nt : 10;
+    if (cw < 8)
+        cw = 8;
+    printf("%s - %s matrix%s%s\n\n", vg_attack_version(kb),
+           domain_names[dom == VG_DOMAIN_MOBILE ? 1
+                        : dom == VG_DOMAIN_ICS  ? 2
+                                                : 0],
+           platform ? ", platform " : "", platform ? platform : "");
+    static char text[64][CELL_LINES][256];
+    int nl[64];
+    /* header: tactic name (wrapped to two lines), then ID and technique count */
+    int hl = 0;
+    for (size_t c = 0; c < nt; c++) {
+        nl[c] = wrap(tac[c]->name, cw, 2, text[c]);
+        snprintf(text[c][nl[c]], 256, "%s (%zu)", tac[c]->attack_id, ncol[c]);
+        nl[c]++;
+        if (nl[c] > hl)
+            hl = nl[c];
+    }
+    for (int l = 0; l < hl; l++) {
+        for (size_t c = 0; c < nt; c++) {
+            /* keep the ID line last in every header */
+            int k = l - (hl - nl[c]);
+            const char *t = k == nl[c] - 1 ? text[c][nl[c] - 1] : (l < nl[c] - 1) ? text[c][l] : "";
+            cli_put_cell(stdout, t, cw, c + 1 < nt);
+            if (c + 1 < nt)
+                fputc(' ', stdout);
+        }
+        fputc('\n', stdout);
+    }
+    for (size_t c = 0; c < nt; c++) {
+        for (int k = 0; k < cw; k++)
+            fputs("\xe2\x94\x80", stdout);
+        if (c + 1 < nt)
+            fputc(' ', stdout);
+    }
+    fputc('\n', stdout);
+    char first[256];
+    for (size_t r = 0; r < rows; r++) {
+        int h = 0;
+        for (size_t c = 0; c < nt; c++) {
+            nl[c] = 0;
+            if (r >= ncol[c])
+                continue;
+            size_t subs = count_subs(cols[c][r], pmask);
+            if (subs)
+                snprintf(first, sizeof first, "%s [%zu] %s", cols[c][r]->attack_id, subs,
+                         cols[c][r]->name);
+            else
+                snprintf(first, sizeof first, "%s %s", cols[c][r]->attack_id, cols[c][r]->name);
+            nl[c] = wrap(first, cw, CELL_LINES, text[c]);
+            if (nl[c] > h)
+                h = nl[c];
+        }
+        for (int l = 0; l < h; l++) {
+            for (size_t c = 0; c < nt; c++) {
+                cli_put_cell(stdout, l < nl[c] ? text[c][l] : "", cw, c + 1 < nt);
+                if (c + 1 < nt)
+                    fputc(' ', stdout);
+            }
+            fputc('\n', stdout);
+        }
+    }
+}
+
 static int attack_matrix(vg_attack *kb, uint32_t dom, const char *platform, const cli_opts *o)
 {
     uint64_t pmask = 0;
@@ -571,53 +668,8 @@ static int attack_matrix(vg_attack *kb, uint32_t dom, const char *platform, cons
         jw_kstr(&w, "attribution", vg_attack_notice());
         jw_end(&w, '}');
     } else {
-        int cw = nt ? (o->width - (int)nt + 1) / (int)nt : 10;
-        if (cw < 8)
-            cw = 8;
-        printf("%s — %s%s%s\n\n", vg_attack_version(kb),
-               domain_names[dom == VG_DOMAIN_MOBILE ? 1
-                            : dom == VG_DOMAIN_ICS  ? 2
-                                                    : 0],
-               platform ? ", platform " : "", platform ? platform : "");
-        char cell[512];
-        for (int line = 0; line < 2; line++) {
-            for (size_t c = 0; c < nt; c++) {
-                if (line == 0)
-                    snprintf(cell, sizeof cell, "%s", tac[c]->name);
-                else
-                    snprintf(cell, sizeof cell, "%s (%zu)", tac[c]->attack_id, ncol[c]);
-                cli_put_cell(stdout, cell, cw, c + 1 < nt);
-                if (c + 1 < nt)
-                    fputc(' ', stdout);
-            }
-            fputc('\n', stdout);
-        }
-        for (size_t c = 0; c < nt; c++) {
-            for (int k = 0; k < cw; k++)
-                fputs(c + 1 < nt || k < cw ? "─" : "", stdout);
-            if (c + 1 < nt)
-                fputc(' ', stdout);
-        }
-        fputc('\n', stdout);
-        for (size_t r = 0; r < rows; r++) {
-            for (size_t c = 0; c < nt; c++) {
-                cell[0] = 0;
-                if (r < ncol[c]) {
-                    size_t subs = count_subs(cols[c][r], pmask);
-                    if (subs)
-                        snprintf(cell, sizeof cell, "%s [%zu] %s", cols[c][r]->attack_id + 1, subs,
-                                 cols[c][r]->name);
-                    else
-                        snprintf(cell, sizeof cell, "%s %s", cols[c][r]->attack_id + 1,
-                                 cols[c][r]->name);
-                }
-                cli_put_cell(stdout, cell, cw, c + 1 < nt);
-                if (c + 1 < nt)
-                    fputc(' ', stdout);
-            }
-            fputc('\n', stdout);
-        }
-        printf("\nCells: technique number (T omitted), [sub-techniques], name.\n");
+        matrix_text(kb, dom, platform, tac, nt, cols, ncol, rows, pmask, o->width);
+        printf("\nEach cell: technique ID [number of sub-techniques] and name.\n");
         notice(o);
     }
     for (size_t c = 0; c < nt; c++)

@@ -409,13 +409,15 @@ size_t vg_attack_tactics(const vg_attack *kb, uint32_t domain, const vg_attack_o
 /* Lower is better. */
 static unsigned rank(const vg_attack_obj *o, int by_id)
 {
+    /* ID over name, then kind (old mitigations reuse technique IDs), then live over dead */
     unsigned r = by_id ? 0 : 1000;
-    if (o->flags & VG_ATTACK_F_REVOKED)
-        r += 200;
-    if (o->flags & VG_ATTACK_F_DEPRECATED)
-        r += 100;
     unsigned kind = o->kind == VG_ATTACK_MATRIX ? VG_ATTACK_KIND_COUNT : o->kind;
-    return r + kind;
+    r += kind * 10;
+    if (o->flags & VG_ATTACK_F_REVOKED)
+        r += 2;
+    if (o->flags & VG_ATTACK_F_DEPRECATED)
+        r += 1;
+    return r;
 }
 
 size_t vg_attack_find_all(const vg_attack *kb, const char *text, uint32_t kind_mask,
