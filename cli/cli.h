@@ -67,4 +67,7 @@ int cli_term_width(void);
 vg_attack *cli_load_attack(const cli_opts *o);
 int cmd_attack(int argc, char **argv, cli_opts *o);
 
+/* ---- Sigma rules (cmd_rules.c) ---- */
+int cmd_rules(int argc, char **argv, cli_opts *o);
+
 #endif

@@ -48,6 +48,21 @@ static const help_entry entries[] = {
      "Maintainers regenerate data/attack-catalogue.json with this command from MITRE's STIX\n"
      "bundles. It keeps IDs, names, URLs, tactics, platforms, relationships and log sources\n"
      "and drops descriptions.\n"},
+    {"rules check", "vigil rules check PATH... [--profile P] [--placeholders FILE] [-v] [--json]",
+     "Compile Sigma rules; report every problem and a summary.",
+     "PATH is a rule file or a folder (searched recursively for .yml and .yaml). Each rule that\n"
+     "does not compile is reported with file:line:col, the source line, a caret and the reason;\n"
+     "the other rules still load. The summary counts rules by kind, status, level, log source\n"
+     "and ATT&CK tactic (tags resolved through the knowledge base, across ATT&CK versions).\n"
+     "-v lists every file that compiled. Exit status 1 when any rule was rejected.\n"
+     "--profile sysmon|windows|both|FILE chooses how log sources map to events (default both);\n"
+     "--placeholders FILE gives values for %placeholders% used with the expand modifier.\n"},
+    {"rules test", "vigil rules test RULE... --on EVENTS [--profile P] [-v] [--json]",
+     "Show which events a rule matches, and why.",
+     "EVENTS is a JSON-lines file (or - for standard input): flat events or the nested form of\n"
+     "the evtx crate. For every event a rule matches, the routing branch, each search\n"
+     "identifier's value and the field and value that matched are printed; -v also explains\n"
+     "the events that did not match. Malformed lines are reported and skipped.\n"},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
      ""},
     {"version", "vigil version", "Print the version.", ""},

@@ -307,6 +307,156 @@ void vg_attack_resolve_tag(const vg_attack *kb, const char *tag, const vg_attack
  * embedded catalogue). *out is malloc'ed; the caller frees it. */
 int vg_attack_export_catalogue(const vg_attack *kb, char **out, size_t *out_len);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Events                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A string view: not NUL-terminated unless stated. */
+typedef struct vg_str {
+    const char *ptr;
+    size_t len;
+} vg_str;
+
+typedef enum {
+    VG_VAL_STRING,
+    VG_VAL_NUMBER, /* the number's text as written */
+    VG_VAL_BOOL,   /* "true" / "false" */
+    VG_VAL_NULL,
+} vg_value_type;
+
+/* An event: an ordered list of (name, value) fields. A name may repeat (multi-valued fields,
+ * e.g. a JSON array). Field names are looked up case-insensitively. The event owns copies of
+ * everything added; vg_event_clear() keeps its memory for reuse. */
+typedef struct vg_event vg_event;
+
+vg_event *vg_event_new(void);
+void vg_event_free(vg_event *ev);
+void vg_event_clear(vg_event *ev);
+/* Copies name and value. Returns 0, VG_ERR_LIMIT (too many fields) or VG_ERR_NOMEM. */
+int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value, size_t vlen,
+                 vg_value_type type);
+size_t vg_event_count(const vg_event *ev);
+/* The i-th field; views stay valid until the event is cleared or freed. */
+int vg_event_field(const vg_event *ev, size_t i, vg_str *name, vg_str *value, vg_value_type *type);
+/* First field named name (case-insensitive); returns its index or -1. */
+long vg_event_find(const vg_event *ev, const char *name, size_t nlen);
+
+typedef enum {
+    VG_JSON_AUTO, /* per line: the evtx nested form if it has Event.System, else flat */
+    VG_JSON_FLAT, /* top-level keys are fields; nested objects become dotted names */
+    VG_JSON_EVTX, /* the Rust evtx crate's form: Event.System, Event.EventData/UserData */
+} vg_json_form;
+
+/* Replace ev's fields with those of one JSON document. On VG_ERR_SYNTAX, *err_off is the byte
+ * offset of the problem and err (errcap bytes) the reason. */
+int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
+                       size_t *err_off, char *err, size_t errcap);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Log-source profiles                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A profile routes Sigma log sources (product, category, service) to the events that carry
+ * them (channel, provider, event IDs) and maps Sigma field names to the events' names. One or
+ * more named profiles are built in: "sysmon", "windows" (native auditing), "both" (default). */
+typedef struct vg_profile vg_profile;
+
+/* name is a built-in profile name or the path of a profile YAML file (docs/profiles.md).
+ * *out is owned by the caller; free with vg_profile_free(). */
+int vg_profile_load(const char *name, vg_profile **out, vg_diags *diags);
+void vg_profile_free(vg_profile *p);
+const char *vg_profile_name(const vg_profile *p);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sigma rules                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum {
+    VG_RULE_DETECTION,
+    VG_RULE_FILTER,      /* a v2 meta-filter applied to other rules */
+    VG_RULE_CORRELATION, /* parsed and validated; evaluated by the risk engine */
+} vg_rule_kind;
+
+typedef enum {
+    VG_LEVEL_NONE,
+    VG_LEVEL_INFORMATIONAL,
+    VG_LEVEL_LOW,
+    VG_LEVEL_MEDIUM,
+    VG_LEVEL_HIGH,
+    VG_LEVEL_CRITICAL,
+} vg_level;
+
+/* A compiled rule's metadata. Read-only; owned by its ruleset. Absent strings are "". */
+typedef struct vg_rule {
+    vg_rule_kind kind;
+    uint32_t index; /* position in the ruleset */
+    const char *id, *name, *title, *status, *description, *author, *date, *modified;
+    vg_level level;
+    const char *file; /* as given */
+    uint32_t line;    /* first line of the rule's document */
+    const char *product, *category, *service;
+    const char *const *tags;
+    size_t n_tags;
+    const vg_attack_obj *const *tactics; /* from tactic tags and the techniques' tactics */
+    size_t n_tactics;
+    const vg_attack_obj *const *techniques;
+    size_t n_techniques;
+    const char *const *unresolved_tags; /* ATT&CK tags the knowledge base does not know */
+    size_t n_unresolved;
+    const char *const *references;
+    size_t n_references;
+    const char *const *falsepositives;
+    size_t n_falsepositives;
+    const char *const *fields;
+    size_t n_fields;
+    int routed; /* the profile knows this rule's log source; unrouted rules never match */
+    const char *correlation_type; /* correlations: "event_count", ...; else "" */
+} vg_rule;
+
+typedef struct vg_ruleset vg_ruleset;
+
+/* New empty ruleset. kb resolves ATT&CK tags (may be NULL: tags are then kept unresolved);
+ * profile routes log sources (may be NULL: the built-in "both"). Both must outlive the ruleset.
+ * Free with vg_ruleset_free(). */
+vg_ruleset *vg_ruleset_new(const vg_attack *kb, const vg_profile *profile);
+void vg_ruleset_free(vg_ruleset *rs);
+
+/* Values for %placeholders% used with the expand modifier: a YAML map name -> list. */
+int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *diags);
+
+/* Compile every rule document in a buffer / a file / a file or folder (recursively, *.yml and
+ * *.yaml). A rule that fails to compile is skipped with an error diagnostic (file, line,
+ * column, rule id, reason); the others still load. Returns 0, or a negative code only for
+ * failures that stop everything (I/O on the path itself, out of memory). */
+int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
+                          vg_diags *diags);
+int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags);
+
+/* After the last add: apply filters to the rules they name, check correlation references.
+ * The ruleset is immutable afterwards and may be shared by threads. */
+int vg_ruleset_finalize(vg_ruleset *rs, vg_diags *diags);
+
+size_t vg_ruleset_count(const vg_ruleset *rs);
+const vg_rule *vg_ruleset_rule(const vg_ruleset *rs, size_t i);
+/* By id or name; NULL if absent. */
+const vg_rule *vg_ruleset_find(const vg_ruleset *rs, const char *id_or_name);
+
+/* Per-thread evaluation state. */
+typedef struct vg_matcher vg_matcher;
+vg_matcher *vg_matcher_new(const vg_ruleset *rs);
+void vg_matcher_free(vg_matcher *m);
+
+/* Evaluate every detection rule on ev; calls fn for each match in rule order (a non-zero
+ * return stops early). Returns the number of matches or a negative code. */
+typedef int (*vg_match_fn)(const vg_rule *rule, void *ud);
+int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud);
+/* Does one rule match ev? 1, 0 or a negative code. If why is not NULL, *why receives a
+ * malloc'ed explanation: the log-source branch, each search identifier's truth value and, for
+ * those that matched, the field, modifiers and value that matched. */
+int vg_matcher_test(vg_matcher *m, const vg_rule *rule, const vg_event *ev, char **why);
+
+const char *vg_level_name(vg_level l);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,19 @@
 #define VG_ATTACK_MAX_REVOKE_CHAIN 32           /* revoked-by hops before a cycle is assumed */
 #define VG_ATTACK_MAX_FILE         (512u << 20) /* 512 MiB bundle */
 
+/* YAML and Sigma rules */
+#define VG_YAML_MAX_DEPTH       64          /* nesting of maps and sequences */
+#define VG_YAML_MAX_NODES       200000      /* nodes in one file */
+#define VG_SIGMA_MAX_FILE       (16u << 20) /* one rule file */
+#define VG_SIGMA_MAX_COND_DEPTH 64          /* parentheses and operators in a condition */
+#define VG_SIGMA_MAX_EXPANSION  4096 /* values one value may expand to (windash, base64offset) */
+#define VG_SIGMA_MAX_MODIFIERS  8    /* modifiers on one field */
+#define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
+
+/* Events */
+#define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */
+#define VG_EVENT_MAX_DEPTH  32   /* nesting flattened from JSON */
+
 /* Diagnostics */
 #define VG_DIAG_MAX_RECORDS 100000 /* further diagnostics are counted, not stored */
 #define VG_DIAG_MAX_MESSAGE 512

@@ -1,0 +1,281 @@
+/*
+ * event.c - events as flat field lists, and building them from JSON.
+ *
+ * An event keeps its fields in one array and their bytes in one growing buffer, so clearing
+ * and refilling an event for the next record allocates nothing once the buffers have grown.
+ * Views into the buffer are stored as offsets because the buffer may move while it grows.
+ *
+ * JSON documents are flattened the way the Sigma Windows taxonomy names fields: in the evtx
+ * crate's nested form, System children become their own name (EventID, Channel, Computer) and
+ * XML attributes become ELEMENT_ATTRIBUTE (Provider_Name, TimeCreated_SystemTime,
+ * Execution_ProcessID, Security_UserID); EventData and UserData leaves become their own name.
+ * Other nested JSON becomes dotted names (winlog.event_data.Image). Arrays of scalars become a
+ * repeated field, one entry per element.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/json.h"
+#include "event.h"
+
+vg_event *vg_event_new(void)
+{
+    vg_event *ev = calloc(1, sizeof *ev);
+    if (ev)
+        vg__json_init(&ev->json);
+    return ev;
+}
+
+void vg_event_free(vg_event *ev)
+{
+    if (!ev)
+        return;
+    free(ev->fields);
+    free(ev->bytes);
+    vg__json_free(&ev->json);
+    free(ev);
+}
+
+void vg_event_clear(vg_event *ev)
+{
+    ev->n = 0;
+    ev->used = 0;
+}
+
+static int put_bytes(vg_event *ev, const char *p, size_t n, uint32_t *off)
+{
+    if (ev->used + n + 1 > ev->cap) {
+        size_t cap = ev->cap ? ev->cap : 4096;
+        while (cap < ev->used + n + 1)
+            cap *= 2;
+        char *b = realloc(ev->bytes, cap);
+        if (!b)
+            return VG_ERR_NOMEM;
+        ev->bytes = b;
+        ev->cap = cap;
+    }
+    *off = (uint32_t)ev->used;
+    if (n)
+        memcpy(ev->bytes + ev->used, p, n);
+    ev->bytes[ev->used + n] = 0;
+    ev->used += n + 1;
+    return 0;
+}
+
+int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value, size_t vlen,
+                 vg_value_type type)
+{
+    if (ev->n >= VG_EVENT_MAX_FIELDS)
+        return VG_ERR_LIMIT;
+    if (ev->n == ev->fcap) {
+        size_t cap = ev->fcap ? ev->fcap * 2 : 64;
+        vg__field *f = realloc(ev->fields, cap * sizeof *f);
+        if (!f)
+            return VG_ERR_NOMEM;
+        ev->fields = f;
+        ev->fcap = cap;
+    }
+    vg__field *f = &ev->fields[ev->n];
+    if (put_bytes(ev, name, nlen, &f->name) || put_bytes(ev, value, vlen, &f->value))
+        return VG_ERR_NOMEM;
+    f->nlen = (uint32_t)nlen;
+    f->vlen = (uint32_t)vlen;
+    f->type = (uint8_t)type;
+    ev->n++;
+    return 0;
+}
+
+size_t vg_event_count(const vg_event *ev)
+{
+    return ev ? ev->n : 0;
+}
+
+int vg_event_field(const vg_event *ev, size_t i, vg_str *name, vg_str *value, vg_value_type *type)
+{
+    if (!ev || i >= ev->n)
+        return VG_ERR_RANGE;
+    const vg__field *f = &ev->fields[i];
+    if (name)
+        *name = (vg_str){ev->bytes + f->name, f->nlen};
+    if (value)
+        *value = (vg_str){ev->bytes + f->value, f->vlen};
+    if (type)
+        *type = (vg_value_type)f->type;
+    return 0;
+}
+
+long vg_event_find(const vg_event *ev, const char *name, size_t nlen)
+{
+    for (size_t i = 0; ev && i < ev->n; i++) {
+        const vg__field *f = &ev->fields[i];
+        if (f->nlen == nlen &&
+            vg__str_ieq((vg__str){ev->bytes + f->name, nlen}, (vg__str){name, nlen}))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* ---- JSON flattening ---- */
+
+typedef struct flat {
+    vg_event *ev;
+    const vg__json *j;
+    char name[512];
+    char val[8192];
+    int rc;
+} flat;
+
+static vg_value_type jtype(uint8_t t)
+{
+    switch (t) {
+    case VG_J_NUM:
+        return VG_VAL_NUMBER;
+    case VG_J_TRUE:
+    case VG_J_FALSE:
+        return VG_VAL_BOOL;
+    case VG_J_NULL:
+        return VG_VAL_NULL;
+    default:
+        return VG_VAL_STRING;
+    }
+}
+
+/* Add scalar token t under name (nlen bytes of fl->name). */
+static void add_scalar(flat *fl, size_t nlen, uint32_t t)
+{
+    const vg__jtok *k = &fl->j->tok[t];
+    const char *v = fl->j->src + k->off;
+    size_t vlen = k->len;
+    if (k->type == VG_J_STR && k->esc) {
+        char *tmp = vlen + 1 <= sizeof fl->val ? fl->val : malloc(vlen + 1);
+        if (!tmp) {
+            fl->rc = VG_ERR_NOMEM;
+            return;
+        }
+        long n = vg__json_unescape(fl->j, t, tmp, vlen + 1);
+        int rc = vg_event_add(fl->ev, fl->name, nlen, tmp, (size_t)n, VG_VAL_STRING);
+        if (tmp != fl->val)
+            free(tmp);
+        if (rc && !fl->rc)
+            fl->rc = rc;
+        return;
+    }
+    int rc = vg_event_add(fl->ev, fl->name, nlen, v, vlen, jtype(k->type));
+    if (rc && !fl->rc)
+        fl->rc = rc;
+}
+
+/* Append a key to fl->name at position at; returns the new length or 0 if it does not fit. */
+static size_t name_put(flat *fl, size_t at, const char *sep, uint32_t key)
+{
+    size_t sl = strlen(sep);
+    const vg__jtok *k = &fl->j->tok[key];
+    if (at + sl + k->len + 1 > sizeof fl->name)
+        return 0;
+    memcpy(fl->name + at, sep, sl);
+    long n = vg__json_unescape(fl->j, key, fl->name + at + sl, sizeof fl->name - at - sl);
+    return n < 0 ? 0 : at + sl + (size_t)n;
+}
+
+static int is_key(const vg__json *j, uint32_t key, const char *s)
+{
+    return vg__str_eq(vg__json_raw(j, key), vg__str_c(s));
+}
+
+/* Value t (any type) under the name fl->name[0..nlen). dotted: nested objects extend the name
+ * with ".key" (flat form); otherwise nested leaves take their own key (evtx data sections). */
+static void flatten(flat *fl, size_t nlen, uint32_t t, int dotted, int depth)
+{
+    const vg__jtok *k = &fl->j->tok[t];
+    if (depth > VG_EVENT_MAX_DEPTH) {
+        fl->rc = VG_ERR_LIMIT;
+        return;
+    }
+    if (k->type == VG_J_ARR) {
+        for (uint32_t e = t + 1; e < k->next; e = fl->j->tok[e].next)
+            flatten(fl, nlen, e, dotted, depth + 1);
+        return;
+    }
+    if (k->type != VG_J_OBJ) {
+        if (nlen)
+            add_scalar(fl, nlen, t);
+        return;
+    }
+    for (uint32_t key = t + 1; key < k->next;) {
+        uint32_t v = fl->j->tok[key].next;
+        size_t n;
+        if (is_key(fl->j, key, "#text")) {
+            n = nlen; /* element text: the element's own name */
+        } else if (is_key(fl->j, key, "#attributes")) {
+            /* attributes: ELEMENT_ATTR in evtx sections, ELEMENT.ATTR in flat */
+            const vg__jtok *a = &fl->j->tok[v];
+            if (a->type == VG_J_OBJ) {
+                for (uint32_t ak = v + 1; ak < a->next;) {
+                    uint32_t av = fl->j->tok[ak].next;
+                    size_t m =
+                        nlen ? name_put(fl, nlen, dotted ? "." : "_", ak) : name_put(fl, 0, "", ak);
+                    if (m)
+                        flatten(fl, m, av, dotted, depth + 1);
+                    ak = fl->j->tok[av].next;
+                }
+            }
+            key = fl->j->tok[v].next;
+            continue;
+        } else {
+            n = dotted && nlen ? name_put(fl, nlen, ".", key) : name_put(fl, 0, "", key);
+        }
+        if (n)
+            flatten(fl, n, v, dotted, depth + 1);
+        key = fl->j->tok[v].next;
+    }
+}
+
+static void flatten_evtx(flat *fl, uint32_t event)
+{
+    const vg__jtok *k = &fl->j->tok[event];
+    for (uint32_t key = event + 1; key < k->next;) {
+        uint32_t v = fl->j->tok[key].next;
+        if (!is_key(fl->j, key, "#attributes"))
+            flatten(fl, 0, v, 0, 1); /* System, EventData, UserData, ... */
+        key = fl->j->tok[v].next;
+    }
+}
+
+int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
+                       size_t *err_off, char *err, size_t errcap)
+{
+    vg_event_clear(ev);
+    int rc = vg__json_parse(&ev->json, text, len);
+    if (rc) {
+        if (err_off)
+            *err_off = ev->json.err_off;
+        if (err && errcap)
+            snprintf(err, errcap, "%s", rc == VG_ERR_SYNTAX ? ev->json.err : vg_strerror(rc));
+        return rc;
+    }
+    if (ev->json.tok[0].type != VG_J_OBJ) {
+        if (err_off)
+            *err_off = 0;
+        if (err && errcap)
+            snprintf(err, errcap, "an event must be a JSON object");
+        return VG_ERR_TYPE;
+    }
+    flat *fl = malloc(sizeof *fl);
+    if (!fl)
+        return VG_ERR_NOMEM;
+    fl->ev = ev;
+    fl->j = &ev->json;
+    fl->rc = 0;
+    uint32_t event = vg__json_get(&ev->json, 0, "Event");
+    int evtx = form == VG_JSON_EVTX ||
+               (form == VG_JSON_AUTO && event && ev->json.tok[event].type == VG_J_OBJ &&
+                vg__json_get(&ev->json, event, "System"));
+    if (evtx && event && ev->json.tok[event].type == VG_J_OBJ)
+        flatten_evtx(fl, event);
+    else
+        flatten(fl, 0, 0, 1, 0);
+    rc = fl->rc;
+    free(fl);
+    return rc;
+}

@@ -1,0 +1,248 @@
+/*
+ * eval.c - exact evaluation of one compiled rule against one event.
+ *
+ * For each routing branch whose conditions the event meets, the condition tree is evaluated
+ * with short-circuiting; search identifiers are evaluated on demand. A field item looks up
+ * every occurrence of its (mapped) field name; keywords look at every field. Then each filter
+ * that applies to the rule is evaluated the same way, and a matching filter suppresses the
+ * match. With an explanation buffer the same walk records which branch, identifiers, fields
+ * and values decided the result.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sigma.h"
+
+typedef struct ectx {
+    const vg_event *ev;
+    const vg__route *rt;
+    pcre2_match_data *md;
+    vg__buf *why;
+} ectx;
+
+static int route_ok(const vg__route *rt, const vg_event *ev)
+{
+    for (size_t c = 0; c < rt->n_conds; c++) {
+        const vg__cond_field *cf = &rt->conds[c];
+        vg__str want = vg__str_c(cf->field);
+        int ok = 0;
+        for (size_t i = 0; i < ev->n && !ok; i++) {
+            const vg__field *f = &ev->fields[i];
+            if (!vg__str_ieq(vg__field_name(ev, f), want))
+                continue;
+            for (size_t k = 0; k < cf->n && !ok; k++)
+                ok = vg__str_ieq(vg__field_value(ev, f), vg__str_c(cf->values[k]));
+        }
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static void explain_hit(ectx *x, const vg__item *it, const vg__value *v, vg__str name, vg__str val)
+{
+    if (!x->why)
+        return;
+    vg__buf_printf(x->why, "      %.*s%s", (int)name.len, name.ptr, it->mods);
+    vg__buf_adds(x->why, v ? " = " : "");
+    if (v)
+        vg__buf_json_str(x->why, v->source, strlen(v->source));
+    vg__buf_adds(x->why, "  matched ");
+    vg__buf_json_str(x->why, val.ptr, val.len < 300 ? val.len : 300);
+    vg__buf_addc(x->why, '\n');
+}
+
+/* Does any non-null occurrence of the field match value v? */
+static int value_hits(ectx *x, const vg__item *it, const vg__value *v, vg__str name)
+{
+    const vg_event *ev = x->ev;
+    for (size_t i = 0; i < ev->n; i++) {
+        const vg__field *f = &ev->fields[i];
+        if (f->type == VG_VAL_NULL)
+            continue;
+        if (name.ptr ? !vg__str_ieq(vg__field_name(ev, f), name) : 0)
+            continue;
+        vg__str val = vg__field_value(ev, f);
+        if (vg__value_match(v, val, ev, x->rt, x->md)) {
+            explain_hit(x, it, v, name.ptr ? name : vg__field_name(ev, f), val);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int item_eval(ectx *x, const vg__item *it)
+{
+    const vg_event *ev = x->ev;
+    vg__str name = {NULL, 0};
+    int present = 0, nonnull = 0;
+    if (it->field) {
+        name = vg__route_field(x->rt, it->field, it->flen);
+        for (size_t i = 0; i < ev->n; i++) {
+            const vg__field *f = &ev->fields[i];
+            if (vg__str_ieq(vg__field_name(ev, f), name)) {
+                present = 1;
+                nonnull |= f->type != VG_VAL_NULL;
+            }
+        }
+        if (it->exists >= 0) {
+            int ok = present == it->exists;
+            if (ok && x->why)
+                vg__buf_printf(x->why, "      %.*s|exists: %s\n", (int)name.len, name.ptr,
+                               present ? "present" : "absent");
+            return ok;
+        }
+        if (it->n == 1 && it->vals[0].kind == VK_NULL) {
+            int ok = !nonnull;
+            if (ok && x->why)
+                vg__buf_printf(x->why, "      %.*s is null or absent\n", (int)name.len, name.ptr);
+            return ok;
+        }
+        if (!nonnull)
+            return 0;
+    }
+    if (it->neq) {
+        for (size_t v = 0; v < it->n; v++)
+            if (value_hits(&(ectx){ev, x->rt, x->md, NULL}, it, &it->vals[v], name))
+                return 0;
+        if (x->why)
+            vg__buf_printf(x->why, "      %.*s%s: none of the values\n", (int)name.len,
+                           name.ptr ? name.ptr : "", it->mods);
+        return 1;
+    }
+    if (!it->all) {
+        for (size_t v = 0; v < it->n; v++)
+            if (value_hits(x, it, &it->vals[v], name))
+                return 1;
+        return 0;
+    }
+    /* all: every written value (group) must match through one of its expansions */
+    for (size_t v = 0; v < it->n;) {
+        uint16_t g = it->vals[v].group;
+        int ok = 0;
+        for (; v < it->n && it->vals[v].group == g; v++)
+            if (!ok && value_hits(x, it, &it->vals[v], name))
+                ok = 1;
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int search_eval(ectx *x, const vg__search *s)
+{
+    for (size_t m = 0; m < s->n; m++) {
+        const vg__map *map = &s->maps[m];
+        size_t mark = x->why ? x->why->len : 0;
+        int ok = 1;
+        for (size_t i = 0; i < map->n && ok; i++)
+            ok = item_eval(x, &map->items[i]);
+        if (ok)
+            return 1;
+        if (x->why)
+            x->why->len = mark; /* keep only the map that matched */
+    }
+    return 0;
+}
+
+static int cond_eval(ectx *x, const vg__rule *r, const vg__cnode *n)
+{
+    switch (n->op) {
+    case CN_REF:
+        return search_eval(x, &r->searches[n->ref]);
+    case CN_AND:
+        return cond_eval(x, r, n->a) && cond_eval(x, r, n->b);
+    case CN_OR:
+        return cond_eval(x, r, n->a) || cond_eval(x, r, n->b);
+    case CN_NOT: {
+        vg__buf *why = x->why;
+        x->why = NULL; /* what made a negated part true is not why the rule matched */
+        int v = !cond_eval(x, r, n->a);
+        x->why = why;
+        return v;
+    }
+    case CN_OF_ANY: {
+        uint32_t hits = 0;
+        for (size_t i = 0; i < n->n_refs && hits < n->count; i++)
+            hits += (uint32_t)search_eval(x, &r->searches[n->refs[i]]);
+        return hits >= n->count;
+    }
+    case CN_OF_ALL:
+        for (size_t i = 0; i < n->n_refs; i++)
+            if (!search_eval(x, &r->searches[n->refs[i]]))
+                return 0;
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* Rule body under one route (no filters). */
+static int body_matches(const vg__rule *r, const vg__route *rt, const vg_event *ev,
+                        pcre2_match_data *md, vg__buf *why)
+{
+    ectx x = {ev, rt, md, why};
+    return cond_eval(&x, r, r->cond);
+}
+
+static int filtered(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, vg__buf *why)
+{
+    for (size_t f = 0; f < r->n_filters; f++) {
+        const vg__rule *fl = r->filters[f];
+        for (size_t k = 0; k < fl->n_routes; k++) {
+            if (!route_ok(fl->routes[k], ev) || !body_matches(fl, fl->routes[k], ev, md, NULL))
+                continue;
+            if (why)
+                vg__buf_printf(why, "  suppressed by filter %s (%s)\n", fl->pub.id, fl->pub.title);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void explain_searches(const vg__rule *r, const vg__route *rt, const vg_event *ev,
+                             pcre2_match_data *md, vg__buf *why)
+{
+    for (size_t s = 0; s < r->n_searches; s++) {
+        size_t mark = why->len;
+        vg__buf_printf(why, "    %s: ", r->searches[s].name);
+        size_t head = why->len;
+        vg__buf_adds(why, "true\n");
+        ectx x = {ev, rt, md, why};
+        if (!search_eval(&x, &r->searches[s])) {
+            why->len = head;
+            vg__buf_adds(why, "false\n");
+        }
+        (void)mark;
+    }
+}
+
+int vg__rule_eval(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, vg__buf *why)
+{
+    for (size_t k = 0; k < r->n_routes; k++) {
+        const vg__route *rt = r->routes[k];
+        if (!route_ok(rt, ev)) {
+            if (why)
+                vg__buf_printf(why, "  branch %s: the event is not from this log source\n",
+                               rt->label);
+            continue;
+        }
+        if (!body_matches(r, rt, ev, md, NULL)) {
+            if (why) {
+                vg__buf_printf(why, "  branch %s: condition false\n", rt->label);
+                explain_searches(r, rt, ev, md, why);
+            }
+            continue;
+        }
+        if (why) {
+            vg__buf_printf(why, "  branch %s: condition true\n", rt->label);
+            explain_searches(r, rt, ev, md, why);
+        }
+        if (filtered(r, ev, md, why))
+            return 0;
+        return 1;
+    }
+    if (why && !r->n_routes)
+        vg__buf_adds(why, "  the profile does not route this rule's log source\n");
+    return 0;
+}

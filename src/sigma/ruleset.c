@@ -1,0 +1,343 @@
+/*
+ * ruleset.c - the public Sigma ruleset: loading files and folders, finalizing, matching.
+ *
+ * Files are read whole and every YAML document in them compiled on its own, so one broken
+ * rule costs only itself. Folders are walked recursively in sorted order (stable rule order
+ * and diagnostics). finalize indexes rules by id and name, attaches each filter to the rules
+ * it names (or, when it names none, to the rules with the same log source), and checks that
+ * correlations refer to loaded rules. Matching walks every detection rule; speed comes later
+ * from an index that must give the same answers as this walk.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sigma.h"
+
+vg_ruleset *vg_ruleset_new(const vg_attack *kb, const vg_profile *profile)
+{
+    vg_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        return NULL;
+    vg__arena_init(&rs->arena);
+    rs->kb = kb;
+    rs->profile = profile;
+    if (!profile) {
+        if (vg_profile_load("both", &rs->own_profile, NULL)) {
+            free(rs);
+            return NULL;
+        }
+        rs->profile = rs->own_profile;
+    }
+    return rs;
+}
+
+static vg__rule *rule_at(const vg_ruleset *rs, size_t i)
+{
+    return ((vg__rule **)rs->rules.ptr)[i];
+}
+
+void vg_ruleset_free(vg_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->rules.len; i++) {
+        vg__rule *r = rule_at(rs, i);
+        for (size_t s = 0; s < r->n_searches; s++)
+            for (size_t m = 0; m < r->searches[s].n; m++)
+                for (size_t k = 0; k < r->searches[s].maps[m].n; k++) {
+                    const vg__item *it = &r->searches[s].maps[m].items[k];
+                    for (size_t v = 0; v < it->n; v++)
+                        if (it->vals[v].re)
+                            pcre2_code_free(it->vals[v].re);
+                }
+    }
+    vg__vec_free(&rs->rules);
+    vg__smap_free(&rs->by_id);
+    vg_profile_free(rs->own_profile);
+    vg__arena_free(&rs->arena);
+    free(rs);
+}
+
+int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *diags)
+{
+    char *buf;
+    size_t len;
+    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
+    if (rc) {
+        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                     vg_strerror(rc));
+        return rc;
+    }
+    const char *file = vg__arena_strndup(&rs->arena, path, strlen(path));
+    rc = vg__yaml_load(buf, len, file, &rs->arena, &rs->placeholders, diags);
+    free(buf);
+    if (!rc && (!rs->placeholders.n || !rs->placeholders.docs[0] ||
+                rs->placeholders.docs[0]->type != VG_Y_MAP)) {
+        vg__diag_add(diags, VG_ERR_TYPE, VG_SEV_ERROR, path, 1, 1, 0, NULL,
+                     "a placeholder file maps each name to a list of values");
+        rc = VG_ERR_TYPE;
+    }
+    return rc;
+}
+
+int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
+                          vg_diags *diags)
+{
+    if (!rs || rs->finalized)
+        return VG_ERR_INVAL;
+    const char *file = vg__arena_strndup(&rs->arena, name, strlen(name));
+    if (!file)
+        return VG_ERR_NOMEM;
+    vg__ydocs docs;
+    vg__yaml_load(buf, len, file, &rs->arena, &docs, diags);
+    /* documents before a syntax error are still compiled */
+    for (size_t i = 0; i < docs.n; i++) {
+        if (!docs.docs[i])
+            continue;
+        int rc = vg__sigma_compile_doc(rs, docs.docs[i], file, diags);
+        if (rc == VG_ERR_NOMEM)
+            return rc;
+    }
+    return 0;
+}
+
+static int add_file(vg_ruleset *rs, const char *path, vg_diags *diags)
+{
+    char *buf;
+    size_t len;
+    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
+    if (rc) {
+        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                     vg_strerror(rc));
+        return 0; /* one unreadable file does not stop a folder */
+    }
+    rc = vg_ruleset_add_buffer(rs, buf, len, path, diags);
+    free(buf);
+    return rc;
+}
+
+static int is_rule_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_dir(vg_ruleset *rs, const char *path, int depth, vg_diags *diags)
+{
+    if (depth > VG_SIGMA_MAX_PATH_DEPTH)
+        return 0;
+    DIR *d = opendir(path);
+    if (!d) {
+        vg__diag_add(diags, VG_ERR_IO, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot open folder");
+        return 0;
+    }
+    vg__vec names = {0};
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) && !rc) {
+        if (e->d_name[0] == '.')
+            continue;
+        char **slot = vg__vec_push(&names, sizeof *slot);
+        if (!slot || !(*slot = strdup(e->d_name)))
+            rc = VG_ERR_NOMEM;
+    }
+    closedir(d);
+    qsort(names.ptr, names.len, sizeof(char *), by_name);
+    for (size_t i = 0; i < names.len; i++) {
+        char *name = ((char **)names.ptr)[i];
+        if (!rc) {
+            size_t n = strlen(path) + strlen(name) + 2;
+            char *full = malloc(n);
+            if (!full) {
+                rc = VG_ERR_NOMEM;
+            } else {
+                snprintf(full, n, "%s/%s", path, name);
+                struct stat st;
+                if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+                    rc = add_dir(rs, full, depth + 1, diags);
+                else if (is_rule_file(name))
+                    rc = add_file(rs, full, diags);
+                free(full);
+            }
+        }
+        free(name);
+    }
+    vg__vec_free(&names);
+    return rc;
+}
+
+int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        vg__diag_add(diags, VG_ERR_NOENT, VG_SEV_ERROR, path, 0, 0, 0, NULL,
+                     "no such file or folder");
+        return VG_ERR_NOENT;
+    }
+    return S_ISDIR(st.st_mode) ? add_dir(rs, path, 0, diags) : add_file(rs, path, diags);
+}
+
+static const vg__rule *lookup(const vg_ruleset *rs, const char *key)
+{
+    size_t it = 0;
+    uint32_t v;
+    if (key && *key && vg__smap_next(&rs->by_id, key, strlen(key), &it, &v))
+        return rule_at(rs, v);
+    return NULL;
+}
+
+static int attach_filter(vg_ruleset *rs, vg__rule *target, vg__rule *f)
+{
+    vg__rule **arr = vg__arena_alloc(&rs->arena, (target->n_filters + 1) * sizeof *arr);
+    if (!arr)
+        return VG_ERR_NOMEM;
+    if (target->n_filters)
+        memcpy(arr, target->filters, target->n_filters * sizeof *arr);
+    arr[target->n_filters++] = f;
+    target->filters = arr;
+    return 0;
+}
+
+static int same_source(const vg_rule *a, const vg_rule *b)
+{
+    return strcmp(a->product, b->product) == 0 && strcmp(a->category, b->category) == 0 &&
+           strcmp(a->service, b->service) == 0;
+}
+
+int vg_ruleset_finalize(vg_ruleset *rs, vg_diags *diags)
+{
+    if (!rs)
+        return VG_ERR_INVAL;
+    for (size_t i = 0; i < rs->rules.len; i++) {
+        vg__rule *r = rule_at(rs, i);
+        const char *keys[2] = {r->pub.id, r->pub.name};
+        for (int k = 0; k < 2; k++) {
+            if (!*keys[k])
+                continue;
+            const vg__rule *prev = lookup(rs, keys[k]);
+            if (prev) {
+                vg__diag_add(diags, VG_ERR_DUP, VG_SEV_WARNING, r->pub.file, r->pub.line, 1, 0,
+                             keys[k], "%s '%s' is also used by %s:%u; lookups find the first",
+                             k ? "rule name" : "rule id", keys[k], prev->pub.file, prev->pub.line);
+                continue;
+            }
+            if (vg__smap_add(&rs->by_id, keys[k], strlen(keys[k]), (uint32_t)i))
+                return VG_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < rs->rules.len; i++) {
+        vg__rule *f = rule_at(rs, i);
+        if (f->pub.kind == VG_RULE_FILTER) {
+            for (size_t t = 0; t < f->n_filter_targets; t++) {
+                vg__rule *target = (vg__rule *)lookup(rs, f->filter_targets[t]);
+                if (!target)
+                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1, 0,
+                                 f->pub.id, "filter names rule '%s', which is not loaded",
+                                 f->filter_targets[t]);
+                else if (attach_filter(rs, target, f))
+                    return VG_ERR_NOMEM;
+            }
+            for (size_t k = 0; !f->n_filter_targets && k < rs->rules.len; k++) {
+                vg__rule *target = rule_at(rs, k);
+                if (target->pub.kind == VG_RULE_DETECTION && same_source(&target->pub, &f->pub) &&
+                    attach_filter(rs, target, f))
+                    return VG_ERR_NOMEM;
+            }
+        }
+        if (f->pub.kind == VG_RULE_CORRELATION)
+            for (size_t t = 0; t < f->n_corr_rules; t++)
+                if (!lookup(rs, f->corr_rules[t]))
+                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1, 0,
+                                 f->pub.id,
+                                 "correlation refers to rule '%s', which is not "
+                                 "loaded",
+                                 f->corr_rules[t]);
+    }
+    rs->finalized = 1;
+    return 0;
+}
+
+size_t vg_ruleset_count(const vg_ruleset *rs)
+{
+    return rs ? rs->rules.len : 0;
+}
+
+const vg_rule *vg_ruleset_rule(const vg_ruleset *rs, size_t i)
+{
+    return rs && i < rs->rules.len ? &rule_at(rs, i)->pub : NULL;
+}
+
+const vg_rule *vg_ruleset_find(const vg_ruleset *rs, const char *id_or_name)
+{
+    const vg__rule *r = rs ? lookup(rs, id_or_name) : NULL;
+    return r ? &r->pub : NULL;
+}
+
+vg_matcher *vg_matcher_new(const vg_ruleset *rs)
+{
+    vg_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->rs = rs;
+    m->md = pcre2_match_data_create(1, NULL);
+    if (!m->md) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void vg_matcher_free(vg_matcher *m)
+{
+    if (!m)
+        return;
+    pcre2_match_data_free(m->md);
+    free(m);
+}
+
+int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud)
+{
+    int n = 0;
+    for (size_t i = 0; i < m->rs->rules.len; i++) {
+        const vg__rule *r = rule_at(m->rs, i);
+        if (r->pub.kind != VG_RULE_DETECTION || !vg__rule_eval(r, ev, m->md, NULL))
+            continue;
+        n++;
+        if (fn && fn(&r->pub, ud))
+            break;
+    }
+    return n;
+}
+
+int vg_matcher_test(vg_matcher *m, const vg_rule *rule, const vg_event *ev, char **why)
+{
+    if (!m || !rule || rule->index >= m->rs->rules.len)
+        return VG_ERR_INVAL;
+    const vg__rule *r = rule_at(m->rs, rule->index);
+    if (r->pub.kind == VG_RULE_CORRELATION)
+        return VG_ERR_UNSUPPORTED;
+    vg__buf b;
+    vg__buf_init(&b);
+    int hit = vg__rule_eval(r, ev, m->md, why ? &b : NULL);
+    if (why) {
+        *why = vg__buf_take(&b, NULL);
+        if (!*why)
+            return VG_ERR_NOMEM;
+    }
+    return hit;
+}
+
+const char *vg_level_name(vg_level l)
+{
+    static const char *const n[] = {"", "informational", "low", "medium", "high", "critical"};
+    return (unsigned)l < VG_ARRAY_LEN(n) ? n[l] : "";
+}

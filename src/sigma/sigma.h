@@ -1,0 +1,183 @@
+/*
+ * sigma.h - internal model of compiled Sigma rules.
+ *
+ * A rule compiles to: search identifiers (each an OR of maps, each map an AND of items, each
+ * item a field, its modifiers and an OR/AND of values), a condition tree over those
+ * identifiers, and the routing branches its log source has in the active profile. Values are
+ * compiled once into matchers (literal with a match kind, glob, regex, CIDR, numeric
+ * comparison, time part, field reference, null); evaluation never allocates except for PCRE2
+ * match data kept in the per-thread vg_matcher.
+ */
+#ifndef VG_SIGMA_H
+#define VG_SIGMA_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../base/base.h"
+#include "../event/event.h"
+#include "yaml.h"
+
+/* ---- values ---- */
+
+typedef enum {
+    VK_STRING,   /* pattern over the field's text */
+    VK_REGEX,    /* PCRE2 search */
+    VK_CIDR,     /* IP in network */
+    VK_NUMBER,   /* numeric comparison */
+    VK_NULL,     /* field missing or JSON null */
+    VK_FIELDREF, /* compare with another field of the same event */
+    VK_NEVER,    /* matches nothing (placeholder without values) */
+    VK_BOOL,     /* exists: true/false is kept on the item; this is a literal boolean */
+} vg__vkind;
+
+typedef enum {
+    PK_EXACT,
+    PK_PREFIX,
+    PK_SUFFIX,
+    PK_CONTAINS,
+    PK_GLOB, /* has unescaped * or ? inside */
+} vg__pkind;
+
+typedef enum { CMP_EQ, CMP_LT, CMP_LTE, CMP_GT, CMP_GTE } vg__cmp;
+
+typedef enum { TP_NONE, TP_MINUTE, TP_HOUR, TP_DAY, TP_WEEK, TP_MONTH, TP_YEAR } vg__timepart;
+
+/* A string pattern. For PK_GLOB, text holds the pattern with wildcards encoded as bytes
+ * 0x01 (*) and 0x02 (?) and escapes removed; a literal 0x01/0x02 cannot occur in rules. */
+typedef struct vg__pattern {
+    uint8_t kind;     /* vg__pkind */
+    uint8_t cased;    /* compare case-sensitively */
+    const char *text; /* lower-cased unless cased */
+    size_t len;
+} vg__pattern;
+
+#define VG_GLOB_STAR '\x01'
+#define VG_GLOB_ONE  '\x02'
+
+typedef struct vg__value {
+    uint16_t group; /* index of the value as written (expansions share it) */
+    uint8_t kind;   /* vg__vkind */
+    uint8_t cmp;    /* VK_NUMBER */
+    uint8_t timepart;
+    vg__pattern pat; /* VK_STRING, VK_FIELDREF (field name in pat.text, match kind in pat.kind) */
+    pcre2_code *re;  /* VK_REGEX */
+    double num;      /* VK_NUMBER */
+    uint8_t ip[16];  /* VK_CIDR */
+    uint8_t family;  /* 4 or 6 */
+    uint8_t prefix;
+    const char *source; /* the value as written, for explanations */
+} vg__value;
+
+typedef struct vg__item {
+    const char *field; /* NULL for keywords */
+    size_t flen;
+    const char *mods; /* "|contains|all" as written, for explanations */
+    uint8_t all;      /* AND over values */
+    uint8_t neq;      /* field must exist and match none of the values */
+    int8_t exists;    /* -1: no exists check; 0/1: field must be absent/present */
+    vg__value *vals;
+    size_t n;
+    uint32_t line, col;
+} vg__item;
+
+typedef struct vg__map {
+    vg__item *items;
+    size_t n;
+} vg__map;
+
+typedef struct vg__search {
+    const char *name;
+    vg__map *maps; /* OR over maps; AND within one map */
+    size_t n;
+} vg__search;
+
+/* ---- conditions ---- */
+
+typedef enum { CN_REF, CN_AND, CN_OR, CN_NOT, CN_OF_ANY, CN_OF_ALL, CN_TRUE } vg__cop;
+
+typedef struct vg__cnode vg__cnode;
+struct vg__cnode {
+    uint8_t op;
+    uint32_t ref;     /* CN_REF: search index */
+    vg__cnode *a, *b; /* AND/OR: a, b; NOT: a */
+    uint32_t *refs;   /* CN_OF_*: search indexes */
+    size_t n_refs;
+    uint32_t count; /* CN_OF_ANY: at least count (1 for "1 of") */
+};
+
+/* ---- routing ---- */
+
+typedef struct vg__cond_field {
+    const char *field;
+    const char **values; /* OR; compared case-insensitively as text */
+    size_t n;
+} vg__cond_field;
+
+typedef struct vg__fmap {
+    const char *from, *to;
+} vg__fmap;
+
+/* One way a log source appears in events: all conds hold, fields renamed by map. */
+typedef struct vg__route {
+    const char *label; /* "sysmon", "windows", ... for explanations */
+    vg__cond_field *conds;
+    size_t n_conds;
+    const vg__fmap *map;
+    size_t n_map;
+} vg__route;
+
+/* ---- rules ---- */
+
+typedef struct vg__rule vg__rule;
+struct vg__rule {
+    vg_rule pub;
+    vg__search *searches;
+    size_t n_searches;
+    vg__cnode *cond;
+    const vg__route *const *routes;
+    size_t n_routes;
+    /* filters that apply to this rule (each excludes its matches) */
+    vg__rule **filters;
+    size_t n_filters;
+    /* filters only */
+    const char **filter_targets;
+    size_t n_filter_targets;
+    /* correlations only */
+    const char **corr_rules;
+    size_t n_corr_rules;
+};
+
+struct vg_ruleset {
+    vg__arena arena;
+    const vg_attack *kb;
+    const vg_profile *profile;
+    vg_profile *own_profile;
+    vg__vec rules; /* vg__rule* */
+    vg__smap by_id;
+    /* placeholders: name -> values */
+    vg__ydocs placeholders;
+    int finalized;
+    uint32_t max_ovector;
+};
+
+struct vg_matcher {
+    const vg_ruleset *rs;
+    pcre2_match_data *md;
+};
+
+/* compile.c */
+int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file, vg_diags *diags);
+/* value.c */
+int vg__value_match(const vg__value *v, vg__str text, const vg_event *ev, const vg__route *rt,
+                    pcre2_match_data *md);
+int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased);
+int vg__parse_ip(const char *s, size_t n, uint8_t out[16], uint8_t *family);
+/* logsource.c */
+size_t vg__profile_routes(const vg_profile *p, const char *product, const char *category,
+                          const char *service, const vg__route **out, size_t cap);
+vg__str vg__route_field(const vg__route *rt, const char *field, size_t flen);
+/* eval.c */
+int vg__rule_eval(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, vg__buf *why);
+
+#endif

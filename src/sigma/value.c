@@ -1,0 +1,299 @@
+/*
+ * value.c - matching one compiled Sigma value against one field value.
+ *
+ * Strings compare case-insensitively (ASCII folding; patterns are folded once at compile time,
+ * field text is folded byte by byte while comparing) unless the rule says `cased`. A glob
+ * pattern is matched iteratively, backtracking only to the last `*`, so the cost is
+ * O(pattern x text) in the worst case and needs no recursion; `?` consumes one UTF-8 character.
+ * Numbers are parsed from the field text (decimal, or hexadecimal with 0x); time parts are
+ * read from "YYYY-MM-DD[ T]HH:MM[:SS...]" timestamps. CIDR checks parse the field as IPv4 or
+ * IPv6 text.
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sigma.h"
+
+static inline unsigned char fold(unsigned char c, int cased)
+{
+    return cased ? c : vg__lower(c);
+}
+
+static int eq_at(const char *pat, size_t plen, const char *s, int cased)
+{
+    for (size_t i = 0; i < plen; i++)
+        if ((unsigned char)pat[i] != fold((unsigned char)s[i], cased))
+            return 0;
+    return 1;
+}
+
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased)
+{
+    size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+    while (i < n) {
+        if (p < plen && pat[p] == VG_GLOB_STAR) {
+            star_p = ++p;
+            star_i = i;
+            continue;
+        }
+        if (p < plen && pat[p] == VG_GLOB_ONE) {
+            size_t l = utf8_len((unsigned char)s[i]);
+            i += l <= n - i ? l : n - i;
+            p++;
+            continue;
+        }
+        if (p < plen && (unsigned char)pat[p] == fold((unsigned char)s[i], cased)) {
+            p++;
+            i++;
+            continue;
+        }
+        if (star_p == (size_t)-1)
+            return 0;
+        p = star_p; /* let the last star absorb one more character */
+        i = ++star_i;
+    }
+    while (p < plen && pat[p] == VG_GLOB_STAR)
+        p++;
+    return p == plen;
+}
+
+static int pattern_match(const vg__pattern *pt, vg__str t)
+{
+    switch (pt->kind) {
+    case PK_EXACT:
+        return t.len == pt->len && eq_at(pt->text, pt->len, t.ptr, pt->cased);
+    case PK_PREFIX:
+        return t.len >= pt->len && eq_at(pt->text, pt->len, t.ptr, pt->cased);
+    case PK_SUFFIX:
+        return t.len >= pt->len && eq_at(pt->text, pt->len, t.ptr + t.len - pt->len, pt->cased);
+    case PK_CONTAINS:
+        if (pt->len == 0)
+            return 1;
+        for (size_t i = 0; i + pt->len <= t.len; i++)
+            if (fold((unsigned char)t.ptr[i], pt->cased) == (unsigned char)pt->text[0] &&
+                eq_at(pt->text, pt->len, t.ptr + i, pt->cased))
+                return 1;
+        return 0;
+    default:
+        return vg__glob_match(pt->text, pt->len, t.ptr, t.len, pt->cased);
+    }
+}
+
+/* Parse a number from field text: optional sign, decimal with fraction/exponent, or 0x hex. */
+static int parse_number(vg__str t, double *out)
+{
+    char buf[64];
+    while (t.len && (*t.ptr == ' ' || *t.ptr == '\t')) {
+        t.ptr++;
+        t.len--;
+    }
+    if (t.len == 0 || t.len >= sizeof buf)
+        return 0;
+    memcpy(buf, t.ptr, t.len);
+    buf[t.len] = 0;
+    char *end;
+    if (t.len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+        unsigned long long v = strtoull(buf + 2, &end, 16);
+        if (*end || end == buf + 2)
+            return 0;
+        *out = (double)v;
+        return 1;
+    }
+    double v = strtod(buf, &end);
+    if (*end || end == buf || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* ISO 8601 week number of a date. */
+static int iso_week(int y, int m, int d)
+{
+    static const int cum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int doy = cum[m - 1] + d + (leap && m > 2);
+    /* weekday of y-m-d, 1 = Monday .. 7 = Sunday (Sakamoto) */
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    int yy = m < 3 ? y - 1 : y;
+    int wd = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + d) % 7;
+    if (wd == 0)
+        wd = 7;
+    int w = (doy - wd + 10) / 7;
+    if (w < 1)
+        return iso_week(y - 1, 12, 31); /* belongs to the previous year's last week */
+    if (w == 53) {
+        int jan1 = (wd - (doy - 1) % 7 + 7 + 6) % 7 + 1; /* weekday of Jan 1 */
+        if (!(jan1 == 4 || (leap && jan1 == 3)))
+            return 1;
+    }
+    return w;
+}
+
+static int time_part(vg__str t, int part, double *out)
+{
+    int y, mo, d, h, mi;
+    if (t.len < 16 || t.ptr[4] != '-' || t.ptr[7] != '-' ||
+        (t.ptr[10] != ' ' && t.ptr[10] != 'T') || t.ptr[13] != ':')
+        return 0;
+    if (!digits(t.ptr, 4, &y) || !digits(t.ptr + 5, 2, &mo) || !digits(t.ptr + 8, 2, &d) ||
+        !digits(t.ptr + 11, 2, &h) || !digits(t.ptr + 14, 2, &mi) || mo < 1 || mo > 12 || d < 1 ||
+        d > 31)
+        return 0;
+    switch (part) {
+    case TP_MINUTE:
+        *out = mi;
+        break;
+    case TP_HOUR:
+        *out = h;
+        break;
+    case TP_DAY:
+        *out = d;
+        break;
+    case TP_WEEK:
+        *out = iso_week(y, mo, d);
+        break;
+    case TP_MONTH:
+        *out = mo;
+        break;
+    default:
+        *out = y;
+        break;
+    }
+    return 1;
+}
+
+int vg__parse_ip(const char *s, size_t n, uint8_t out[16], uint8_t *family)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    char *pct = strchr(buf, '%'); /* IPv6 zone id */
+    if (pct)
+        *pct = 0;
+    memset(out, 0, 16);
+    if (inet_pton(AF_INET, buf, out) == 1) {
+        *family = 4;
+        return 1;
+    }
+    if (inet_pton(AF_INET6, buf, out) == 1) {
+        *family = 6;
+        return 1;
+    }
+    return 0;
+}
+
+static int cidr_match(const vg__value *v, vg__str t)
+{
+    uint8_t ip[16], fam;
+    if (!vg__parse_ip(t.ptr, t.len, ip, &fam))
+        return 0;
+    if (fam == 6 && v->family == 4) {
+        /* IPv4-mapped IPv6 (::ffff:a.b.c.d) is compared as IPv4 */
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(ip, mapped, 12) != 0)
+            return 0;
+        memmove(ip, ip + 12, 4);
+        fam = 4;
+    }
+    if (fam != v->family)
+        return 0;
+    unsigned bits = v->prefix;
+    for (unsigned i = 0; bits; i++) {
+        unsigned take = bits >= 8 ? 8 : bits;
+        uint8_t mask = (uint8_t)(0xFF << (8 - take));
+        if ((ip[i] & mask) != (v->ip[i] & mask))
+            return 0;
+        bits -= take;
+    }
+    return 1;
+}
+
+static int fieldref_match(const vg__value *v, vg__str t, const vg_event *ev, const vg__route *rt)
+{
+    vg__str name = vg__route_field(rt, v->pat.text, v->pat.len);
+    for (size_t i = 0; i < ev->n; i++) {
+        const vg__field *f = &ev->fields[i];
+        if (!vg__str_ieq(vg__field_name(ev, f), name) || f->type == VG_VAL_NULL)
+            continue;
+        vg__str o = vg__field_value(ev, f);
+        int cased = v->pat.cased;
+        switch (v->pat.kind) {
+        case PK_PREFIX:
+            if (t.len >= o.len && (cased ? memcmp(t.ptr, o.ptr, o.len) == 0
+                                         : vg__str_ieq((vg__str){t.ptr, o.len}, o)))
+                return 1;
+            break;
+        case PK_SUFFIX:
+            if (t.len >= o.len && (cased ? memcmp(t.ptr + t.len - o.len, o.ptr, o.len) == 0
+                                         : vg__str_ieq((vg__str){t.ptr + t.len - o.len, o.len}, o)))
+                return 1;
+            break;
+        case PK_CONTAINS:
+            for (size_t k = 0; k + o.len <= t.len; k++)
+                if (cased ? memcmp(t.ptr + k, o.ptr, o.len) == 0
+                          : vg__str_ieq((vg__str){t.ptr + k, o.len}, o))
+                    return 1;
+            break;
+        default:
+            if (cased ? vg__str_eq(t, o) : vg__str_ieq(t, o))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int vg__value_match(const vg__value *v, vg__str t, const vg_event *ev, const vg__route *rt,
+                    pcre2_match_data *md)
+{
+    double x;
+    switch (v->kind) {
+    case VK_STRING:
+        return pattern_match(&v->pat, t);
+    case VK_REGEX:
+        return pcre2_match(v->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, md, NULL) >= 0;
+    case VK_CIDR:
+        return cidr_match(v, t);
+    case VK_NUMBER:
+        if (v->timepart ? !time_part(t, v->timepart, &x) : !parse_number(t, &x))
+            return 0;
+        switch (v->cmp) {
+        case CMP_LT:
+            return x < v->num;
+        case CMP_LTE:
+            return x <= v->num;
+        case CMP_GT:
+            return x > v->num;
+        case CMP_GTE:
+            return x >= v->num;
+        default:
+            return x == v->num;
+        }
+    case VK_FIELDREF:
+        return fieldref_match(v, t, ev, rt);
+    case VK_BOOL:
+        return vg__str_ieq(t, (vg__str){v->pat.text, v->pat.len});
+    default:
+        return 0;
+    }
+}
