@@ -112,6 +112,21 @@ int vg__smap_next(const vg__smap *m, const char *key, size_t klen, size_t *it, u
 /* Read a whole file (up to max bytes) into a malloc'ed NUL-terminated buffer. */
 int vg__read_file(const char *path, size_t max, char **out, size_t *len);
 
+/* A whole file, read-only: mapped when it is a non-empty regular file, otherwise read into
+ * memory. ptr[0..len) is the content; it is NOT NUL-terminated. Release with vg__file_unmap
+ * (which accepts a zeroed struct). A mapped file that another process truncates while it is
+ * being read makes the reader fault (SIGBUS): replace such files by rename, never in place. */
+typedef struct vg__filemap {
+    const char *ptr;
+    size_t len;
+    void *map;  /* the mapping, or NULL */
+    char *heap; /* the malloc'ed copy, or NULL */
+} vg__filemap;
+
+/* Returns 0, VG_ERR_NOENT, VG_ERR_IO, VG_ERR_LIMIT (larger than max) or VG_ERR_NOMEM. */
+int vg__file_map(const char *path, size_t max, vg__filemap *out);
+void vg__file_unmap(vg__filemap *m);
+
 /* ---- diagnostics ---- */
 /* Append a record; strings are copied. Returns 0 or VG_ERR_NOMEM. d may be NULL (no-op). */
 int vg__diag_add(vg_diags *d, int code, vg_severity sev, const char *file, uint32_t line,

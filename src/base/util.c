@@ -5,12 +5,18 @@
  * The arena hands out 16-byte aligned zeroed memory from chunks that double in size, so a
  * compiled knowledge base or ruleset is a handful of large blocks freed in one call. The
  * multimap is open addressing with linear probing; duplicate keys are allowed and found by
- * continuing the probe, which is what name and alias lookups need.
+ * continuing the probe, which is what name and alias lookups need. Whole files are read into
+ * one buffer sized from fstat, or mapped (vg__file_map) when the caller only reads them.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base.h"
 
@@ -355,40 +361,121 @@ int vg__smap_next(const vg__smap *m, const char *key, size_t klen, size_t *it, u
 
 /* ---- files ---- */
 
+/* Read fd to its end into a malloc'ed NUL-terminated buffer. hint is the file's size when
+ * fstat knows it (0 otherwise): the buffer is then allocated once, and one spare byte lets the
+ * final read() see end-of-file without growing it; a file that grew meanwhile still reads
+ * whole. Pipes and files without a size (procfs) grow the buffer by doubling. */
+static int read_fd(int fd, size_t hint, size_t max, char **out, size_t *len)
+{
+    size_t cap = hint ? hint + 2 : 64 * 1024, n = 0;
+    char *buf = malloc(cap);
+    int rc = 0;
+    if (!buf)
+        return VG_ERR_NOMEM;
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *p = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (!p) {
+                rc = VG_ERR_NOMEM;
+                break;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = r < 0 ? VG_ERR_IO : 0;
+            break;
+        }
+        n += (size_t)r;
+        if (n > max) {
+            rc = VG_ERR_LIMIT;
+            break;
+        }
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Open path and fstat it. Directories are refused here: read() on one fails anyway, and mmap
+ * must not be tried. Returns the fd or a negative VG_ERR_*. */
+static int open_file(const char *path, size_t max, struct stat *st)
+{
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
+    int rc = 0;
+    if (fstat(fd, st) != 0 || S_ISDIR(st->st_mode))
+        rc = VG_ERR_IO;
+    else if (S_ISREG(st->st_mode) && (uintmax_t)st->st_size > max)
+        rc = VG_ERR_LIMIT;
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
+
+static size_t size_hint(const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t)st->st_size : 0;
+}
+
 int vg__read_file(const char *path, size_t max, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
-    vg__buf b;
-    vg__buf_init(&b);
+    struct stat st;
+    int fd = open_file(path, max, &st);
+    if (fd < 0)
+        return fd;
+    int rc = read_fd(fd, size_hint(&st), max, out, len);
+    close(fd);
+    return rc;
+}
+
+/* A regular file is mapped rather than read: its pages are already in the page cache, so the
+ * mapping costs neither a copy nor a page fault per 4 KiB of fresh memory, which is most of
+ * the cost of reading a large bundle on a virtual machine (see docs/BENCHMARKS.md). Anything
+ * else (pipes, empty files, a failed mmap) is read with read_fd. */
+int vg__file_map(const char *path, size_t max, vg__filemap *out)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    int fd = open_file(path, max, &st);
+    if (fd < 0)
+        return fd;
+    size_t size = size_hint(&st);
+    void *p = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
     int rc = 0;
-    for (;;) {
-        if (vg__buf_reserve(&b, 1 << 20)) {
-            rc = VG_ERR_NOMEM;
-            break;
-        }
-        size_t n = fread(b.ptr + b.len, 1, b.cap - b.len - 1, f);
-        b.len += n;
-        if (b.len > max) {
-            rc = VG_ERR_LIMIT;
-            break;
-        }
-        if (n == 0) {
-            if (ferror(f))
-                rc = VG_ERR_IO;
-            break;
-        }
+    if (p != MAP_FAILED) {
+        posix_madvise(p, size, POSIX_MADV_WILLNEED);
+        out->ptr = p;
+        out->len = size;
+        out->map = p;
+    } else {
+        rc = read_fd(fd, size, max, &out->heap, &out->len);
+        out->ptr = out->heap;
     }
-    fclose(f);
-    if (rc) {
-        vg__buf_free(&b);
-        return rc;
-    }
-    b.ptr[b.len] = 0;
-    *len = b.len;
-    *out = b.ptr;
-    return 0;
+    close(fd);
+    return rc;
+}
+
+void vg__file_unmap(vg__filemap *m)
+{
+    if (m->map)
+        munmap(m->map, m->len);
+    free(m->heap);
+    memset(m, 0, sizeof *m);
 }

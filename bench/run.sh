@@ -1,0 +1,67 @@
+#!/bin/sh
+# run.sh - the standard benchmark set behind `make bench`; docs/BENCHMARKS.md records results.
+#
+# usage: sh bench/run.sh [BUILD_DIR]        (default: build, the release build `make` makes)
+#
+# Loads the embedded ATT&CK catalogue, then MITRE's enterprise bundle from the shared data
+# (../shared/attack, or $VG_SHARED_DIR/attack) against the goal in the issue: under 0.5 s and
+# under 150 MB. Peak memory is measured in a fresh process per load, so that it is the figure of
+# one load. Every line carries a hash of what was loaded: a faster build must print the same
+# hash. Without the shared data only the embedded catalogue is measured. Exits 1 if a goal is
+# missed or runs disagree.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+B=$BUILD/bench/bench_attack
+V=$BUILD/vigil
+SHARED=${VG_SHARED_DIR:-../shared}
+ENT=$SHARED/attack/enterprise-attack.json
+MOB=$SHARED/attack/mobile-attack.json
+ICS=$SHARED/attack/ics-attack.json
+status=0
+run() {
+    "$@" || status=1
+}
+
+if [ ! -x "$B" ]; then
+    echo "bench: $B is not built; run 'make' first" >&2
+    exit 2
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+echo "machine: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? GiB} RAM"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'), vigil $(git describe --always --dirty 2>/dev/null || echo '?')"
+
+echo
+echo "== embedded catalogue (vg_attack_load_embedded + finalize)"
+run "$B" --embedded --runs 20
+run "$B" --embedded --single
+
+if [ ! -f "$ENT" ]; then
+    echo
+    echo "bench: $ENT not found; skipping the bundle benchmarks (the shared data is optional)"
+    exit $status
+fi
+
+echo
+echo "== enterprise bundle (vg_attack_load_file + finalize); goal: under 500 ms and 150 MB"
+run "$B" --runs 20 --max-ms 500 "$ENT"
+for i in 1 2 3; do
+    run "$B" --single --max-rss-mb 150 "$ENT"
+done
+
+if [ -f "$MOB" ] && [ -f "$ICS" ]; then
+    echo
+    echo "== enterprise + mobile + ICS into one knowledge base"
+    run "$B" --runs 10 "$ENT" "$MOB" "$ICS"
+fi
+
+echo
+echo "== end to end: vigil attack info --attack enterprise-attack.json (one process)"
+if [ -x /usr/bin/time ]; then
+    run /usr/bin/time -f "  %e s wall, %U s user, %S s system, %M KB peak RSS" \
+        "$V" attack info --attack "$ENT" -q 2>&1 >/dev/null
+else
+    echo "  skipped: /usr/bin/time is not installed (Debian package 'time')"
+fi
+exit $status
