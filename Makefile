@@ -6,12 +6,13 @@
 #   make asan     ASan+UBSan build and test run only (build-asan/)
 #   make fuzz     libFuzzer targets with clang (build-fuzz/)
 #   make bench    benchmarks (see docs/BENCHMARKS.md)
+#   make conformance  Sigma semantics against the independent oracle in ../shared/oracle
 #   make format / make format-check
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src cli tests fuzz bench -name '*.[ch]')
 
-.PHONY: all deps build test unit asan fuzz bench demo format format-check clean
+.PHONY: all deps build test unit asan fuzz bench demo format format-check clean conformance
 
 all: build
 
@@ -46,6 +47,9 @@ fuzz: deps build-fuzz/Makefile
 
 bench: build
 	sh bench/run.sh
+
+conformance: build
+	build/tests/sigma_conformance ../shared/oracle tests/sigma/conformance-explained.txt
 
 demo: build
 	sh scripts/demo.sh

@@ -10,7 +10,8 @@
  * XML attributes become ELEMENT_ATTRIBUTE (Provider_Name, TimeCreated_SystemTime,
  * Execution_ProcessID, Security_UserID); EventData and UserData leaves become their own name.
  * Other nested JSON becomes dotted names (winlog.event_data.Image). Arrays of scalars become a
- * repeated field, one entry per element.
+ * repeated field, one entry per element. Spaces are dropped from names, as the Sigma
+ * specification names fields ("Threat Name" is ThreatName).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,14 @@ static size_t name_put(flat *fl, size_t at, const char *sep, uint32_t key)
         return 0;
     memcpy(fl->name + at, sep, sl);
     long n = vg__json_unescape(fl->j, key, fl->name + at + sl, sizeof fl->name - at - sl);
-    return n < 0 ? 0 : at + sl + (size_t)n;
+    if (n < 0)
+        return 0;
+    /* Sigma names fields without spaces ("Threat Name" is ThreatName) */
+    char *p = fl->name + at + sl, *o = p;
+    for (long i = 0; i < n; i++)
+        if (p[i] != ' ')
+            *o++ = p[i];
+    return (size_t)(o - fl->name);
 }
 
 static int is_key(const vg__json *j, uint32_t key, const char *s)

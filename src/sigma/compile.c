@@ -45,6 +45,8 @@ void vg__cwarn(vg__cctx *c, const vg__ynode *at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (!at)
+        at = c->cur;
     vg__diag_add(c->diags, 0, VG_SEV_WARNING, c->file, at ? at->line : c->doc_line,
                  at ? at->col : 1, at ? at->offset : 0, c->rule_id, "%s", msg);
 }
@@ -479,7 +481,7 @@ static vg__rule *new_rule(vg__cctx *c, const vg__ynode *doc)
 
 int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file, vg_diags *diags)
 {
-    vg__cctx c = {rs, file, diags, NULL, 0, doc ? doc->line : 1};
+    vg__cctx c = {rs, file, diags, NULL, 0, doc ? doc->line : 1, NULL};
     if (!doc || doc->type != VG_Y_MAP)
         return cerr(&c, doc, VG_ERR_TYPE, "a Sigma document must be a map");
     const vg__ynode *idn = vg__yaml_get(doc, "id");

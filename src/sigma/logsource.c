@@ -25,6 +25,9 @@ typedef struct entry {
 struct vg_profile {
     vg__arena arena;
     const char *name;
+    int route_all; /* every rule applies to every event (samples of unknown origin) */
+    const char *included[16];
+    size_t n_included;
     entry *entries;
     size_t n, cap;
     vg__route any; /* route with no conditions, for product-only rules */
@@ -114,9 +117,19 @@ static int add_profile(vg_profile *p, const vg__ynode *all, const vg__ynode *pro
 {
     if (depth > 8)
         return perr(d, file, prof, "profile includes nest too deeply (a cycle?)");
+    int every;
+    if (vg__yaml_is_bool(vg__yaml_get(prof, "route_all"), &every) && every)
+        p->route_all = 1;
     const vg__ynode *inc = vg__yaml_get(prof, "include");
     for (size_t i = 0; inc && inc->type == VG_Y_SEQ && i < inc->n; i++) {
         const char *name = scalar(inc->items[i]);
+        int seen = 0; /* a profile included twice (both -> sysmon, windows -> base) counts once */
+        for (size_t k = 0; name && k < p->n_included; k++)
+            seen |= strcmp(p->included[k], name) == 0;
+        if (seen)
+            continue;
+        if (name && p->n_included < VG_ARRAY_LEN(p->included))
+            p->included[p->n_included++] = name;
         const vg__ynode *sub = name ? vg__yaml_get(all, name) : NULL;
         if (!sub) {
             char m[160];
@@ -220,6 +233,11 @@ size_t vg__profile_routes(const vg_profile *p, const char *product, const char *
 {
     size_t n = 0;
     int product_known = 0;
+    if (p->route_all) {
+        if (cap)
+            out[n++] = &p->any;
+        return n;
+    }
     for (size_t i = 0; i < p->n; i++) {
         const entry *e = &p->entries[i];
         product_known |= same(e->product, product) && product && *product;

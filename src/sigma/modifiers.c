@@ -624,6 +624,7 @@ static int string_values(vg__cctx *c, const vg__mods *m, const vg__ynode *v, uin
                          vg__vec *vals)
 {
     wlist a = {0}, b = {0};
+    c->cur = v;
     char *tmp = malloc(v->len + 1);
     int rc = tmp ? 0 : VG_ERR_NOMEM;
     int never = 0;

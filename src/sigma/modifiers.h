@@ -15,6 +15,7 @@ typedef struct vg__cctx {
     const char *rule_id;
     int failed;
     uint32_t doc_line;
+    const vg__ynode *cur; /* value being compiled: the position of warnings without one */
 } vg__cctx;
 
 int vg__cerror(vg__cctx *c, const vg__ynode *at, int code, const char *msg);

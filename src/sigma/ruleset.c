@@ -93,6 +93,24 @@ int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const cha
         return VG_ERR_NOMEM;
     vg__ydocs docs;
     vg__yaml_load(buf, len, file, &rs->arena, &docs, diags);
+    /* A Sigma v1 rule collection (a document with 'action') makes the whole file one rule
+     * spread over several documents; v2 removed collections, so every document is rejected
+     * with that reason rather than as an incomplete rule. */
+    const vg__ynode *action = NULL;
+    for (size_t i = 0; i < docs.n && !action; i++)
+        action = vg__yaml_get(docs.docs[i], "action");
+    for (size_t i = 0; action && i < docs.n; i++) {
+        const vg__ynode *doc = docs.docs[i];
+        const vg__ynode *id = vg__yaml_get(doc, "id");
+        if (doc)
+            vg__diag_add(diags, VG_ERR_UNSUPPORTED, VG_SEV_ERROR, file, doc->line, doc->col,
+                         doc->offset, id && id->type == VG_Y_SCALAR ? id->str : NULL,
+                         "document %zu of a rule collection ('action: %s' at line %u): "
+                         "collections are a Sigma v1 feature removed in v2",
+                         i + 1, action->type == VG_Y_SCALAR ? action->str : "?", action->line);
+    }
+    if (action)
+        return 0;
     /* documents before a syntax error are still compiled */
     for (size_t i = 0; i < docs.n; i++) {
         if (!docs.docs[i])

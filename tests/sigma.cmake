@@ -1,0 +1,14 @@
+# Sigma tests that run whole corpora: the SigmaHQ regression cases (JSON side) and the
+# conformance comparison with the oracle (make conformance). Both pass with a message when
+# ../shared is absent.
+add_executable(sigma_regression ${CMAKE_CURRENT_LIST_DIR}/sigma/regression.c)
+target_link_libraries(sigma_regression PRIVATE vigil)
+target_compile_options(sigma_regression PRIVATE ${VG_WARNINGS})
+add_test(NAME sigma_regression COMMAND sigma_regression ${VG_SHARED_DIR}/sigma)
+
+add_executable(sigma_conformance ${CMAKE_CURRENT_LIST_DIR}/sigma/conformance.c)
+target_link_libraries(sigma_conformance PRIVATE vigil)
+target_include_directories(sigma_conformance PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(sigma_conformance PRIVATE ${VG_WARNINGS})
+add_test(NAME sigma_conformance COMMAND sigma_conformance ${VG_SHARED_DIR}/oracle
+  ${CMAKE_CURRENT_LIST_DIR}/sigma/conformance-explained.txt)
