@@ -10,7 +10,7 @@
 # hash. Without the shared data only the embedded catalogue is measured. Exits 1 if a goal is
 # missed or runs disagree.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${1:-build}
 B=$BUILD/bench/bench_attack
 V=$BUILD/vigil
@@ -46,7 +46,7 @@ fi
 echo
 echo "== enterprise bundle (vg_attack_load_file + finalize); goal: under 500 ms and 150 MB"
 run "$B" --runs 20 --max-ms 500 "$ENT"
-for i in 1 2 3; do
+for _ in 1 2 3; do
     run "$B" --single --max-rss-mb 150 "$ENT"
 done
 
@@ -59,6 +59,8 @@ fi
 echo
 echo "== end to end: vigil attack info --attack enterprise-attack.json (one process)"
 if [ -x /usr/bin/time ]; then
+    # time's report (on stderr) goes to stdout; vigil's own output is not wanted
+    # shellcheck disable=SC2069
     run /usr/bin/time -f "  %e s wall, %U s user, %S s system, %M KB peak RSS" \
         "$V" attack info --attack "$ENT" -q 2>&1 >/dev/null
 else

@@ -1,14 +1,77 @@
 #!/bin/sh
-# demo.sh - what `make demo` shows: the knowledge base vigil carries, on embedded defaults.
+# demo.sh - what `make demo` shows, on embedded defaults only (no ../shared needed).
+#
+# The ATT&CK knowledge base compiled into vigil, lookups that survive revocations and shared
+# names, the matrix, a group's techniques, and the detection loop: a small Sigma rule written
+# for this demo and tagged for ATT&CK v19, checked against the embedded v18.1 and tested on
+# two events. Long outputs are cut to their first lines; each section names the full command.
 set -eu
 cd "$(dirname "$0")/.."
-V=build/vigil
-echo "== vigil $($V version | cut -d' ' -f2): the ATT&CK knowledge base (embedded catalogue)"
+V=$(pwd)/build/vigil
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# Terminal width when there is one (the matrix is piped to head, so vigil cannot ask itself).
+cols=$(stty size 2>/dev/null </dev/tty | cut -d' ' -f2) || cols=
+case "$cols" in '' | *[!0-9]*) cols=${COLUMNS:-200} ;; esac
+[ "$cols" -ge 40 ] 2>/dev/null || cols=200
+
+section() {
+    printf '\n== %s\n' "$1"
+}
+
+printf '== vigil %s: the ATT&CK knowledge base compiled into the binary\n' \
+    "$($V version | cut -d' ' -f2)"
 $V attack info
+
+section "lookups: a revoked ID still resolves (vigil attack show T1086)"
+$V attack show T1086 -q | sed -n '1,16p'
+echo "  ..."
+
+section "a name two kinds share: the best answer first, the others listed (vigil attack show FunnyDream)"
+$V attack show FunnyDream -q | sed -n '1,6p;/^also named/,$p'
+
+section "the Enterprise matrix for Windows, first rows (vigil attack matrix --platform Windows)"
+$V attack matrix --platform Windows --width "$cols" -q | head -n 14
+echo "  ..."
+
+section "what a group does, by tactic, including through its campaigns (vigil attack group APT29)"
+$V attack group APT29 -q | head -n 16
+echo "  ..."
+
+# A rule of our own, tagged the ATT&CK v19 way: defense-impairment and T1685.005 do not exist
+# in v18.1, and vigil maps them (docs/attack.md, "Rule tags across ATT&CK versions").
+cat >"$tmp/wevtutil_clear.yml" <<'EOF'
+title: Event log cleared with wevtutil (vigil demo)
+id: 6a0f1c1e-3b5d-4c2a-9e7f-0d8b2a4c6e10
+status: experimental
+description: wevtutil clears a Windows event log. Written for the vigil demo.
+author: vigil
+tags:
+    - attack.defense-impairment
+    - attack.t1685.005
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    selection:
+        Image|endswith: '\wevtutil.exe'
+        CommandLine|contains|all:
+            - ' cl '
+            - 'Security'
+    condition: selection
+level: high
+EOF
+cat >"$tmp/events.jsonl" <<'EOF'
+{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\wevtutil.exe","CommandLine":"wevtutil cl Security"}
+{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\wevtutil.exe","CommandLine":"wevtutil qe Security /c:5"}
+EOF
+
+section "a Sigma rule tagged for ATT&CK v19 (defense-impairment, T1685.005), checked against v18.1: its tags count under defense-evasion (vigil rules check)"
+(cd "$tmp" && "$V" rules check wevtutil_clear.yml)
+
+section "the same rule on two events: one clears the log, one only reads it (vigil rules test)"
+(cd "$tmp" && "$V" rules test wevtutil_clear.yml --on events.jsonl)
+
 echo
-echo "== the Enterprise matrix (Windows)"
-$V attack matrix --platform Windows --width "${COLUMNS:-200}" --quiet
-echo
-echo "== a lookup: T1059.001, and a revoked ID that still resolves (T1086)"
-$V attack show T1059.001 --quiet | head -12
-$V attack show T1086 --quiet | sed -n '1,12p'
+echo "Next: vigil --help; docs/cli.md; with MITRE's bundles: vigil --attack FILE attack info."
