@@ -70,4 +70,7 @@ int cmd_attack(int argc, char **argv, cli_opts *o);
 /* ---- Sigma rules (cmd_rules.c) ---- */
 int cmd_rules(int argc, char **argv, cli_opts *o);
 
+/* ---- EVTX (cmd_dump.c) ---- */
+int cmd_dump(int argc, char **argv, cli_opts *o);
+
 #endif

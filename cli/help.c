@@ -63,6 +63,12 @@ static const help_entry entries[] = {
      "the evtx crate. For every event a rule matches, the routing branch, each search\n"
      "identifier's value and the field and value that matched are printed; -v also explains\n"
      "the events that did not match. Malformed lines are reported and skipped.\n"},
+    {"dump", "vigil dump FILE... [-q]", "Print every record of EVTX files as JSON lines.",
+     "Each record is one line in the nested form of the Rust evtx crate: Event, System,\n"
+     "EventData or UserData, with XML attributes under \"#attributes\" and element text beside\n"
+     "them under \"#text\". Damaged input does not stop the dump: each problem is reported on\n"
+     "standard error as FILE:chunk N (byte X): reason, and every intact record is printed.\n"
+     "-q hides these warnings. Exit status 3 if a file cannot be read or is not EVTX.\n"},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
      ""},
     {"version", "vigil version", "Print the version.", ""},

@@ -457,6 +457,57 @@ int vg_matcher_test(vg_matcher *m, const vg_rule *rule, const vg_event *ev, char
 
 const char *vg_level_name(vg_level l);
 
+/* ------------------------------------------------------------------------------------------ */
+/* EVTX (Windows XML event logs)                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A reader of one EVTX file. Damaged input never stops it: a chunk whose header fails its
+ * checks is skipped, a chunk whose data checksum fails has its records validated one by one,
+ * a broken record is skipped, a truncated file yields what it holds; each problem is one
+ * diagnostic with the file, object "chunk N" (0-based) and the byte offset in the file.
+ * docs/evtx.md describes what is validated and the JSON form. */
+typedef struct vg_evtx vg_evtx;
+
+/* Where a record came from. */
+typedef struct vg_evtx_record_info {
+    uint64_t record_id; /* EventRecordID */
+    uint64_t timestamp; /* when written: FILETIME, 100 ns units since 1601-01-01 UTC */
+    uint64_t chunk;     /* 0-based chunk index */
+    uint64_t offset;    /* byte offset of the record in the file */
+} vg_evtx_record_info;
+
+/* Open a file (mapped read-only). *out is owned by the caller: vg_evtx_close() it. Problems
+ * go to diags (may be NULL; it must outlive the reader). Returns 0, VG_ERR_NOENT / VG_ERR_IO
+ * (unreadable), VG_ERR_SYNTAX (not an EVTX file), VG_ERR_LIMIT (larger than 64 GiB) or
+ * VG_ERR_NOMEM; on failure *out is NULL. A file shorter than its header opens with a warning
+ * and holds no records. */
+int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out);
+/* Same over a buffer, which is not copied and must outlive the reader. name labels
+ * diagnostics (may be NULL). */
+int vg_evtx_open_buffer(const void *buf, size_t len, const char *name, vg_diags *diags,
+                        vg_evtx **out);
+
+/* Read the next intact record. If ev is not NULL it is refilled with the record's fields,
+ * named as vg_event_from_json(..., VG_JSON_EVTX) names them in the record's JSON: System
+ * children by name (EventID, Channel, Computer, ...), attributes as ELEMENT_ATTR
+ * (Provider_Name, TimeCreated_SystemTime, Execution_ProcessID, Security_UserID), EventData
+ * Data by their Name, UserData leaves by name, spaces removed. info (may be NULL) receives
+ * where the record came from. Returns 1 with a record, 0 after the last one, or a negative
+ * VG_ERR_* (VG_ERR_NOMEM) that ends reading. */
+int vg_evtx_next(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info);
+
+/* The record last returned by vg_evtx_next() as one line of JSON (no newline) in the form the
+ * Rust evtx crate prints: {"Event":{"#attributes":{"xmlns":...},"System":{...},
+ * "EventData":{...}}}. *json is owned by the reader and valid until the next call on it.
+ * Returns 0, VG_ERR_INVAL (no current record), VG_ERR_LIMIT (the record renders to more than
+ * the output limit) or VG_ERR_NOMEM. */
+int vg_evtx_record_json(vg_evtx *r, const char **json, size_t *len);
+
+/* Release the reader and its mapping. Accepts NULL. */
+void vg_evtx_close(vg_evtx *r);
+
+/* ---- end of EVTX ---- */
+
 #ifdef __cplusplus
 }
 #endif

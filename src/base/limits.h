@@ -31,6 +31,15 @@
 #define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */
 #define VG_EVENT_MAX_DEPTH  32   /* nesting flattened from JSON */
 
+/* EVTX (src/evtx) */
+#define VG_EVTX_MAX_FILE      (1ull << 36)         /* 64 GiB: larger files are refused */
+#define VG_EVTX_MAX_RECORD    ((64u << 10) - 512) /* a record fits in one chunk's data area */
+#define VG_EVTX_MAX_TEMPLATES 512                 /* template definitions cached per chunk */
+#define VG_EVTX_MAX_DEPTH     48                  /* element + template + nested BinXml nesting */
+#define VG_EVTX_MAX_SUBST     1024                /* substitution values in one template instance */
+#define VG_EVTX_MAX_NAME      1024                /* characters in an element or attribute name */
+#define VG_EVTX_MAX_OUTPUT    (8u << 20)          /* bytes of text one record may render to */
+
 /* Diagnostics */
 #define VG_DIAG_MAX_RECORDS 100000 /* further diagnostics are counted, not stored */
 #define VG_DIAG_MAX_MESSAGE 512

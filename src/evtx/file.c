@@ -1,0 +1,408 @@
+/*
+ * file.c - the EVTX reader: file header, chunk iteration, checksums, record framing, and the
+ * public vg_evtx_* functions.
+ *
+ * Layout (all little-endian). File header, 4 KiB: "ElfFile\0", first/last chunk numbers, next
+ * record id, header size 128, minor/major version (1|2 / 3), header block size 4096, chunk
+ * count, flags at 120, and at 124 the CRC32 of its first 120 bytes. Chunks follow, 64 KiB
+ * each, at 4096 + i * 65536. Chunk header: "ElfChnk\0", first/last record numbers and ids,
+ * header size 128, last record offset (44), free space offset (48), CRC32 of the record data
+ * [512, free space) at 52, and at 124 the CRC32 of header bytes [0, 120) and [128, 512) (the
+ * latter hold the string and template offset tables). Records start at 512: "**\0\0", size
+ * (4), record id (8), written FILETIME (8), Binary XML, and the size again in the last 4
+ * bytes.
+ *
+ * What is validated, and what happens when it fails (each failure is one vg_diag naming the
+ * file, "chunk N" (0-based) and the byte offset in the file; reading goes on):
+ *   - file header: signature, CRC, version. A bad CRC or version is a warning only: chunks are
+ *     found by position, not through the header. A file that has neither the file signature
+ *     nor a chunk signature at 4096 is not EVTX: open fails with VG_ERR_SYNTAX.
+ *   - chunk header: signature, header CRC, free-space offset. A chunk failing any of these is
+ *     skipped whole: none of its offsets can be trusted. An all-zero chunk (preallocated,
+ *     never written) is skipped silently.
+ *   - chunk data CRC: on a mismatch the chunk is reported and its records are still read,
+ *     each one validated on its own (framing, then a complete Binary XML parse and render):
+ *     damage confined to one record costs that record only. This is what the evtx crate and
+ *     python-evtx do by default (they do not check the data CRC at all).
+ *   - a truncated chunk (the file ends inside it): header checked, data CRC not checked,
+ *     records read up to the end of the file.
+ *   - record framing: signature, size within the chunk's data and at most VG_EVTX_MAX_RECORD,
+ *     the trailing size copy. On failure the reader scans forward in the chunk for the next
+ *     well-framed record, so one broken frame does not hide the records after it.
+ *   - a record whose Binary XML or values are broken (bad template, bad offsets, a limit hit)
+ *     is reported with its record id and skipped; the next record is read.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evtx.h"
+
+/* ---- CRC32 (IEEE 802.3, reflected), slice-by-8 ---- */
+
+static uint32_t crc_tab[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        crc_tab[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_tab[t][i] = crc_tab[0][crc_tab[t - 1][i] & 0xff] ^ (crc_tab[t - 1][i] >> 8);
+}
+
+uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+    pthread_once(&crc_once, crc_init);
+    crc = ~crc;
+    while (n >= 8) {
+        uint32_t a = crc ^ vg__evtx_le32(p), b = vg__evtx_le32(p + 4);
+        crc = crc_tab[7][a & 0xff] ^ crc_tab[6][a >> 8 & 0xff] ^ crc_tab[5][a >> 16 & 0xff] ^
+              crc_tab[4][a >> 24] ^ crc_tab[3][b & 0xff] ^ crc_tab[2][b >> 8 & 0xff] ^
+              crc_tab[1][b >> 16 & 0xff] ^ crc_tab[0][b >> 24];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        crc = crc_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+/* ---- the reader ---- */
+
+struct vg_evtx {
+    vg__filemap map;
+    const uint8_t *p;
+    size_t len;
+    char *name;
+    vg_diags *diags;
+    vg__evtx_chunk *c;
+    uint64_t n_chunks, next_chunk, chunk; /* chunk: the one being read */
+    int in_chunk;
+    uint32_t rec_off, rec_end;
+    const vg__xnode *root; /* the last record returned */
+    vg__evtx_esink *esink;
+    vg__buf json;
+    int json_ready;
+};
+
+static void diag(vg_evtx *r, int code, vg_severity sev, int in_chunk, uint64_t chunk, uint64_t off,
+                 const char *fmt, ...) VG_PRINTF(7, 8);
+
+static void diag(vg_evtx *r, int code, vg_severity sev, int in_chunk, uint64_t chunk, uint64_t off,
+                 const char *fmt, ...)
+{
+    char obj[32], msg[VG_DIAG_MAX_MESSAGE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(obj, sizeof obj, "chunk %llu", (unsigned long long)chunk);
+    vg__diag_add(r->diags, code, sev, r->name, 0, 0, off, in_chunk ? obj : NULL, "%s", msg);
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* Check the file header; returns 0 or VG_ERR_SYNTAX (not EVTX at all). */
+static int check_file_header(vg_evtx *r)
+{
+    const uint8_t *h = r->p;
+    int sig = r->len >= 8 && memcmp(h, "ElfFile", 8) == 0;
+    int chunk_sig =
+        r->len >= VG__EVTX_FILE_HEADER + 8 && memcmp(h + VG__EVTX_FILE_HEADER, "ElfChnk", 8) == 0;
+    if (!sig && !chunk_sig) {
+        diag(r, VG_ERR_SYNTAX, VG_SEV_ERROR, 0, 0, 0,
+             "not an EVTX file: no file or chunk signature");
+        return VG_ERR_SYNTAX;
+    }
+    if (!sig)
+        diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 0, 0, 0,
+             "bad file header signature; reading the chunks anyway");
+    if (r->len < VG__EVTX_FILE_HEADER) {
+        diag(r, VG_ERR_TRUNCATED, VG_SEV_WARNING, 0, 0, r->len,
+             "file header truncated (%zu of 4096 bytes): the file holds no chunk", r->len);
+        return 0;
+    }
+    uint32_t stored = vg__evtx_le32(h + 124), crc = vg__evtx_crc32(0, h, 120);
+    if (sig && stored != crc)
+        diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 0, 0, 124,
+             "file header checksum mismatch (stored 0x%08x, computed 0x%08x); reading the "
+             "chunks anyway",
+             stored, crc);
+    else if (sig && vg__evtx_le16(h + 38) != 3)
+        diag(r, VG_ERR_UNSUPPORTED, VG_SEV_WARNING, 0, 0, 38,
+             "file format version %u.%u (expected 3.x); reading anyway", vg__evtx_le16(h + 38),
+             vg__evtx_le16(h + 36));
+    return 0;
+}
+
+static int setup(vg_evtx *r, const char *name, vg_diags *diags)
+{
+    r->name = strdup(name ? name : "");
+    r->diags = diags;
+    r->c = malloc(sizeof *r->c);
+    r->esink = vg__evtx_esink_new();
+    if (!r->name || !r->c || !r->esink)
+        return VG_ERR_NOMEM;
+    vg__evtx_chunk_init(r->c);
+    vg__buf_init(&r->json);
+    r->n_chunks = r->len > VG__EVTX_FILE_HEADER
+                      ? (r->len - VG__EVTX_FILE_HEADER + VG__EVTX_CHUNK - 1) / VG__EVTX_CHUNK
+                      : 0;
+    return check_file_header(r);
+}
+
+int vg_evtx_open_buffer(const void *buf, size_t len, const char *name, vg_diags *diags,
+                        vg_evtx **out)
+{
+    *out = NULL;
+    if (!buf && len)
+        return VG_ERR_INVAL;
+    vg_evtx *r = calloc(1, sizeof *r);
+    if (!r)
+        return VG_ERR_NOMEM;
+    r->p = buf;
+    r->len = len;
+    int rc = setup(r, name, diags);
+    if (rc) {
+        vg_evtx_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out)
+{
+    *out = NULL;
+    vg_evtx *r = calloc(1, sizeof *r);
+    if (!r)
+        return VG_ERR_NOMEM;
+    int rc = vg__file_map(path, VG_EVTX_MAX_FILE, &r->map);
+    if (rc) {
+        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                     vg_strerror(rc));
+        free(r);
+        return rc;
+    }
+    r->p = (const uint8_t *)r->map.ptr;
+    r->len = r->map.len;
+    rc = setup(r, path, diags);
+    if (rc) {
+        vg_evtx_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void vg_evtx_close(vg_evtx *r)
+{
+    if (!r)
+        return;
+    vg__file_unmap(&r->map);
+    if (r->c)
+        vg__evtx_chunk_free(r->c);
+    free(r->c);
+    vg__evtx_esink_free(r->esink);
+    vg__buf_free(&r->json);
+    free(r->name);
+    free(r);
+}
+
+/* Validate chunk i and make it current; 0 if it has records to read. */
+static int start_chunk(vg_evtx *r, uint64_t i)
+{
+    uint64_t base = VG__EVTX_FILE_HEADER + i * VG__EVTX_CHUNK;
+    const uint8_t *h = r->p + base;
+    size_t avail = r->len - base < VG__EVTX_CHUNK ? r->len - base : VG__EVTX_CHUNK;
+    if (avail < VG__EVTX_CHUNK_HDR) {
+        if (!all_zero(h, avail))
+            diag(r, VG_ERR_TRUNCATED, VG_SEV_WARNING, 1, i, base,
+                 "chunk header truncated (%zu of 512 bytes)", avail);
+        return -1;
+    }
+    if (memcmp(h, "ElfChnk", 8) != 0) {
+        if (!all_zero(h, VG__EVTX_CHUNK_HDR))
+            diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 1, i, base,
+                 "bad chunk signature; chunk skipped");
+        return -1;
+    }
+    uint32_t crc = vg__evtx_crc32(0, h, 120);
+    crc = vg__evtx_crc32(crc, h + 128, VG__EVTX_CHUNK_HDR - 128);
+    if (crc != vg__evtx_le32(h + 124)) {
+        diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 1, i, base + 124,
+             "chunk header checksum mismatch (stored 0x%08x, computed 0x%08x); chunk skipped",
+             vg__evtx_le32(h + 124), crc);
+        return -1;
+    }
+    uint32_t free_off = vg__evtx_le32(h + 48);
+    if (free_off < VG__EVTX_CHUNK_HDR || free_off > VG__EVTX_CHUNK) {
+        diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 1, i, base + 48,
+             "free space offset %u outside the chunk; chunk skipped", free_off);
+        return -1;
+    }
+    uint32_t end = free_off;
+    if (avail < VG__EVTX_CHUNK) {
+        diag(r, VG_ERR_TRUNCATED, VG_SEV_WARNING, 1, i, base + avail,
+             "chunk truncated (%zu of 65536 bytes): records up to the end of the file are read "
+             "without a data checksum",
+             avail);
+        if (end > avail)
+            end = (uint32_t)avail;
+    } else {
+        uint32_t dcrc = vg__evtx_crc32(0, h + VG__EVTX_CHUNK_HDR, free_off - VG__EVTX_CHUNK_HDR);
+        if (dcrc != vg__evtx_le32(h + 52))
+            diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 1, i, base + 52,
+                 "chunk data checksum mismatch (stored 0x%08x, computed 0x%08x); reading the "
+                 "records that validate",
+                 vg__evtx_le32(h + 52), dcrc);
+    }
+    vg__evtx_chunk_reset(r->c, h, avail);
+    r->chunk = i;
+    r->rec_off = VG__EVTX_CHUNK_HDR;
+    r->rec_end = end;
+    r->in_chunk = 1;
+    return 0;
+}
+
+/* Why the frame at off is not a record (and the code for it), or NULL if it is one. */
+static const char *frame_problem(const vg_evtx *r, uint32_t off, uint32_t *size, int *code)
+{
+    const uint8_t *p = r->c->p + off;
+    *code = VG_ERR_CORRUPT;
+    if (memcmp(p, "**\0\0", 4) != 0)
+        return "no record signature";
+    *size = vg__evtx_le32(p + 4);
+    if (*size > VG_EVTX_MAX_RECORD) {
+        *code = VG_ERR_LIMIT;
+        return "record size exceeds VG_EVTX_MAX_RECORD";
+    }
+    if (*size < 28 || *size > r->rec_end - off)
+        return "record size runs past the chunk's records";
+    if (vg__evtx_le32(p + *size - 4) != *size)
+        return "record size and its trailing copy differ";
+    return NULL;
+}
+
+/* The next well-framed record after off, or rec_end. */
+static uint32_t resync(const vg_evtx *r, uint32_t off)
+{
+    uint32_t size;
+    int code;
+    for (off += 1; off + 24 <= r->rec_end; off++)
+        if (r->c->p[off] == '*' && !frame_problem(r, off, &size, &code))
+            return off;
+    return r->rec_end;
+}
+
+static void record_problem(vg_evtx *r, uint32_t off, uint64_t id, int rc, const char *why)
+{
+    uint64_t base = VG__EVTX_FILE_HEADER + r->chunk * VG__EVTX_CHUNK;
+    diag(r, rc, VG_SEV_WARNING, 1, r->chunk,
+         base + (r->c->why && rc != VG_ERR_NOMEM ? r->c->why_off : off), "record %llu skipped: %s",
+         (unsigned long long)id, why ? why : vg_strerror(rc));
+}
+
+/* Read the next record of the current chunk: 1 with a record, 0 at the chunk's end. */
+static int next_in_chunk(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info)
+{
+    uint64_t base = VG__EVTX_FILE_HEADER + r->chunk * VG__EVTX_CHUNK;
+    while (r->rec_off + 24 <= r->rec_end) {
+        uint32_t off = r->rec_off, size = 0;
+        int code;
+        const char *bad = frame_problem(r, off, &size, &code);
+        if (bad) {
+            if (all_zero(r->c->p + off, r->rec_end - off))
+                break; /* slack after the last record */
+            r->rec_off = resync(r, off);
+            diag(r, code, VG_SEV_WARNING, 1, r->chunk, base + off, "%s; %u bytes skipped", bad,
+                 r->rec_off - off);
+            continue;
+        }
+        r->rec_off = off + size;
+        uint64_t id = vg__evtx_le64(r->c->p + off + 8);
+        const vg__xnode *root;
+        int rc = vg__evtx_parse_record(r->c, off + 24, size - 28, &root);
+        if (rc) {
+            record_problem(r, off, id, rc, r->c->why);
+            if (rc == VG_ERR_NOMEM)
+                return rc;
+            continue;
+        }
+        if (ev) {
+            const char *why = NULL;
+            r->c->why = NULL;
+            rc = vg__evtx_render(r->c, root, vg__evtx_esink_start(r->esink, ev), &why);
+            if (rc) {
+                record_problem(r, off, id, rc, why);
+                if (rc == VG_ERR_NOMEM)
+                    return rc;
+                continue;
+            }
+        }
+        r->root = root;
+        r->json_ready = 0;
+        if (info) {
+            info->record_id = id;
+            info->timestamp = vg__evtx_le64(r->c->p + off + 16);
+            info->chunk = r->chunk;
+            info->offset = base + off;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int vg_evtx_next(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info)
+{
+    if (!r)
+        return VG_ERR_INVAL;
+    r->root = NULL;
+    for (;;) {
+        if (r->in_chunk) {
+            int rc = next_in_chunk(r, ev, info);
+            if (rc)
+                return rc;
+            r->in_chunk = 0;
+        }
+        if (r->next_chunk >= r->n_chunks)
+            return 0;
+        start_chunk(r, r->next_chunk++);
+    }
+}
+
+int vg_evtx_record_json(vg_evtx *r, const char **json, size_t *len)
+{
+    if (!r || !r->root)
+        return VG_ERR_INVAL;
+    if (!r->json_ready) {
+        vg__evtx_jsink js;
+        const char *why = NULL;
+        r->json.len = 0;
+        r->json.oom = 0;
+        vg__evtx_jsink_init(&js, &r->json);
+        r->c->why = NULL;
+        int rc = vg__evtx_render(r->c, r->root, &js.base, &why);
+        if (!rc && r->json.oom)
+            rc = VG_ERR_NOMEM;
+        if (rc)
+            return rc;
+        r->json_ready = 1;
+    }
+    *json = r->json.ptr;
+    *len = r->json.len;
+    return 0;
+}
