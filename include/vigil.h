@@ -254,10 +254,12 @@ size_t vg_attack_tactics(const vg_attack *kb, uint32_t domain, const vg_attack_o
 int vg_attack_find(const vg_attack *kb, const char *text, uint32_t kind_mask,
                    const vg_attack_obj **out);
 /* All objects whose ID, name or alias equals text (case-insensitive), best first (ID matches,
- * then live objects, then kind order). Writes up to cap pointers; returns the total count. */
+ * then kind order, then live objects, then load order). Writes up to cap pointers; returns the
+ * total count. */
 size_t vg_attack_find_all(const vg_attack *kb, const char *text, uint32_t kind_mask,
                           const vg_attack_obj **out, size_t cap);
-/* Follow revoked-by edges to the live replacement (the object itself when not revoked). */
+/* Follow revoked-by edges to the live replacement (the object itself when not revoked, or when
+ * the chain does not end within VG_ATTACK_MAX_REVOKE_CHAIN hops, e.g. a cycle). */
 const vg_attack_obj *vg_attack_resolve(const vg_attack_obj *obj);
 
 /* Substring search over IDs, names and aliases (case-insensitive). Calls fn for each match in

@@ -432,8 +432,11 @@ size_t vg_attack_find_all(const vg_attack *kb, const char *text, uint32_t kind_m
     for (size_t i = 0; i < n; i++)
         key[i] = (char)vg__lower((unsigned char)text[i]);
     key[n] = 0;
-    /* STIX ids are exact */
+    /* STIX ids as written, else lower-cased: MITRE writes them in lower case, and lookups are
+     * case-insensitive (vigil.h) */
     vg__aobj *s = by_stix(kb, text);
+    if (!s)
+        s = by_stix(kb, key);
     const vg_attack_obj *best[64];
     unsigned best_rank[64];
     if (s && (!kind_mask || (kind_mask & (1u << s->pub.kind)))) {
@@ -488,9 +491,15 @@ int vg_attack_find(const vg_attack *kb, const char *text, uint32_t kind_mask,
 
 const vg_attack_obj *vg_attack_resolve(const vg_attack_obj *obj)
 {
-    for (int hops = 0; obj && obj->revoked_by && hops < VG_ATTACK_MAX_REVOKE_CHAIN; hops++)
-        obj = obj->revoked_by;
-    return obj;
+    /* A chain longer than the cap is taken for a cycle: there is no live replacement, and the
+     * answer is obj itself rather than whichever member of the cycle the count stopped on. */
+    const vg_attack_obj *o = obj;
+    for (int hops = 0; o && o->revoked_by; hops++) {
+        if (hops == VG_ATTACK_MAX_REVOKE_CHAIN)
+            return obj;
+        o = o->revoked_by;
+    }
+    return o;
 }
 
 size_t vg_attack_search(const vg_attack *kb, const char *text, uint32_t kind_mask,

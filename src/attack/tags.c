@@ -90,10 +90,13 @@ static void resolve_technique(const vg_attack *kb, const char *id, vg_tag_result
     if (o) {
         const vg_attack_obj *live = vg_attack_resolve(o);
         add(r, live);
-        r->status = live == o ? VG_TAG_EXACT : VG_TAG_REVOKED;
+        /* by the flag: a revoked object whose chain ends nowhere (a cycle) is not EXACT */
+        r->status = live != o || (o->flags & VG_ATTACK_F_REVOKED) ? VG_TAG_REVOKED : VG_TAG_EXACT;
         if (live != o)
             snprintf(r->note, sizeof r->note, "%s is revoked; replaced by %s %s", up,
                      live->attack_id, live->name);
+        else if (r->status == VG_TAG_REVOKED)
+            snprintf(r->note, sizeof r->note, "%s is revoked; no live replacement is loaded", up);
         return;
     }
     for (size_t i = 0; i < VG_ARRAY_LEN(crosswalk); i++) {
@@ -244,10 +247,13 @@ void vg_attack_resolve_tag(const vg_attack *kb, const char *tag, const vg_attack
         }
         const vg_attack_obj *live = vg_attack_resolve(o);
         add(out, live);
-        out->status = live == o ? VG_TAG_EXACT : VG_TAG_REVOKED;
+        out->status = live != o || (o->flags & VG_ATTACK_F_REVOKED) ? VG_TAG_REVOKED : VG_TAG_EXACT;
         if (live != o)
             snprintf(out->note, sizeof out->note, "%s is revoked; replaced by %s", up,
                      live->attack_id);
+        else if (out->status == VG_TAG_REVOKED)
+            snprintf(out->note, sizeof out->note, "%s is revoked; no live replacement is loaded",
+                     up);
         return;
     }
     if (is_tactic_word(rest)) {
