@@ -63,9 +63,14 @@ static int dump_file(const char *path, vg_diags *d, int quiet, unsigned long lon
 
 int cmd_dump(int argc, char **argv, cli_opts *o)
 {
-    int status = EXIT_OK, n_files = 0;
+    int status = EXIT_OK, n_files = 0, files_only = 0;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1]) {
+        if (!files_only && strcmp(argv[i], "--") == 0) {
+            files_only = 1;
+            argv[i] = NULL;
+            continue;
+        }
+        if (!files_only && argv[i][0] == '-' && argv[i][1]) {
             cli_usage_error("dump", "unknown option '%s'", argv[i]);
             return EXIT_USAGE;
         }
@@ -82,6 +87,8 @@ int cmd_dump(int argc, char **argv, cli_opts *o)
         return EXIT_INPUT;
     unsigned long long records = 0;
     for (int i = 1; i < argc; i++) {
+        if (!argv[i])
+            continue;
         if (dump_file(argv[i], d, o->quiet, &records) != EXIT_OK)
             status = EXIT_INPUT;
         vg_diags_clear(d);

@@ -32,7 +32,7 @@
 #define VG_EVENT_MAX_DEPTH  32   /* nesting flattened from JSON */
 
 /* EVTX (src/evtx) */
-#define VG_EVTX_MAX_FILE      (1ull << 36)         /* 64 GiB: larger files are refused */
+#define VG_EVTX_MAX_FILE      (1ull << 36)        /* 64 GiB: larger files are refused */
 #define VG_EVTX_MAX_RECORD    ((64u << 10) - 512) /* a record fits in one chunk's data area */
 #define VG_EVTX_MAX_TEMPLATES 512                 /* template definitions cached per chunk */
 #define VG_EVTX_MAX_DEPTH     48                  /* element + template + nested BinXml nesting */

@@ -1,0 +1,21 @@
+# EVTX reader tests, included by tests/CMakeLists.txt.
+#   evtx_differential: `vigil dump` against the oracle decodings and SigmaHQ's regression JSON
+#     in ../shared (VG_SHARED_DIR); passes with a message when the shared data is absent.
+#   test_evtx: cmocka tests over EVTX files built in memory (corrupt inputs, every limit, every
+#     value type, the JSON and event conventions).
+add_executable(evtx_differential ${CMAKE_CURRENT_LIST_DIR}/evtx/differential.c)
+target_link_libraries(evtx_differential PRIVATE vigil m)
+target_include_directories(evtx_differential PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(evtx_differential PRIVATE ${VG_WARNINGS})
+add_test(NAME evtx_differential COMMAND evtx_differential $<TARGET_FILE:vigil-cli> ${VG_SHARED_DIR})
+set_tests_properties(evtx_differential PROPERTIES TIMEOUT 900 LABELS evtx)
+
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/evtx/test_evtx.c)
+  add_executable(test_evtx ${CMAKE_CURRENT_LIST_DIR}/evtx/test_evtx.c
+    ${CMAKE_CURRENT_LIST_DIR}/evtx/builder.c)
+  target_link_libraries(test_evtx PRIVATE vigil PkgConfig::CMOCKA)
+  target_include_directories(test_evtx PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+  target_compile_options(test_evtx PRIVATE ${VG_WARNINGS})
+  add_test(NAME unit_test_evtx COMMAND test_evtx)
+  set_tests_properties(unit_test_evtx PROPERTIES TIMEOUT 600 LABELS unit)
+endif()
