@@ -225,7 +225,8 @@ struct vg__evtx_sink {
 };
 
 /* Render the record whose nodes are root as {"Event": ...} in the evtx crate's conventions.
- * Returns 0 or a negative code, with *why set for VG_ERR_CORRUPT. */
+ * Returns 0 or a negative code (the record's own problems, or VG_ERR_NOMEM), with *why set;
+ * limits a sink hit are left in sink->rc. */
 int vg__evtx_render(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sink,
                     const char **why);
 

@@ -345,13 +345,20 @@ static int next_in_chunk(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info)
         if (ev) {
             const char *why = NULL;
             r->c->why = NULL;
-            rc = vg__evtx_render(r->c, root, vg__evtx_esink_start(r->esink, ev), &why);
+            vg__evtx_sink *sink = vg__evtx_esink_start(r->esink, ev);
+            rc = vg__evtx_render(r->c, root, sink, &why);
             if (rc) {
                 record_problem(r, off, id, rc, why);
                 if (rc == VG_ERR_NOMEM)
                     return rc;
                 continue;
             }
+            if (sink->rc) /* as vg_event_from_json: the fields that fit are kept */
+                diag(r, sink->rc, VG_SEV_WARNING, 1, r->chunk, base + off,
+                     "record %llu: %s; the fields beyond it are dropped", (unsigned long long)id,
+                     sink->rc == VG_ERR_LIMIT ? "more fields or nesting than an event holds "
+                                                "(VG_EVENT_MAX_FIELDS, VG_EVENT_MAX_DEPTH)"
+                                              : vg_strerror(sink->rc));
         }
         r->root = root;
         r->json_ready = 0;
@@ -396,8 +403,8 @@ int vg_evtx_record_json(vg_evtx *r, const char **json, size_t *len)
         vg__evtx_jsink_init(&js, &r->json);
         r->c->why = NULL;
         int rc = vg__evtx_render(r->c, r->root, &js.base, &why);
-        if (!rc && r->json.oom)
-            rc = VG_ERR_NOMEM;
+        if (!rc && (r->json.oom || js.base.rc))
+            rc = r->json.oom ? VG_ERR_NOMEM : js.base.rc;
         if (rc)
             return rc;
         r->json_ready = 1;

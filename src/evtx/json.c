@@ -109,6 +109,7 @@ struct vg__evtx_esink {
     uint8_t tmode;
     uint32_t tnlen;
     int tdepth;
+    int dotted;     /* no Event object: event.c flattens the document as flat JSON */
     char name[512]; /* as event.c's */
 };
 
@@ -165,18 +166,26 @@ static void e_key(vg__evtx_sink *base, const char *k, size_t n)
     if (!f || f->type == F_SKIP || f->type == F_ARR) {
         set_target(s, T_SKIP, 0, 0);
     } else if (f->type == F_ROOT) {
-        set_target(s, is(k, n, "Event") ? T_EVENT : T_SKIP, 0, 0);
+        if (is(k, n, "Event")) {
+            set_target(s, T_EVENT, 0, 0);
+        } else { /* a record whose root is not <Event>: flat, dotted names */
+            size_t m = name_put(s, 0, "", k, n);
+            s->dotted = 1;
+            set_target(s, m ? T_FLAT : T_SKIP, m, 1);
+        }
     } else if (f->type == F_EVENT) {
         set_target(s, is(k, n, "#attributes") ? T_SKIP : T_FLAT, 0, 1);
     } else if (f->type == F_ATTRS) {
-        size_t m = f->nlen ? name_put(s, f->nlen, "_", k, n) : name_put(s, 0, "", k, n);
+        size_t m =
+            f->nlen ? name_put(s, f->nlen, s->dotted ? "." : "_", k, n) : name_put(s, 0, "", k, n);
         set_target(s, m ? T_FLAT : T_SKIP, m, f->depth + 1);
     } else if (is(k, n, "#text")) {
         set_target(s, T_FLAT, f->nlen, f->depth + 1);
     } else if (is(k, n, "#attributes")) {
         set_target(s, T_ATTRS, f->nlen, f->depth); /* members: depth + 1 */
     } else {
-        size_t m = name_put(s, 0, "", k, n);
+        size_t m =
+            s->dotted && f->nlen ? name_put(s, f->nlen, ".", k, n) : name_put(s, 0, "", k, n);
         set_target(s, m ? T_FLAT : T_SKIP, m, f->depth + 1);
     }
 }
@@ -245,6 +254,7 @@ static void e_scalar(vg__evtx_sink *base, vg_value_type t, const char *v, size_t
     if (mode == T_EVENT) {
         /* Event is not an object: event.c flattens the whole document, dotted */
         s->tmode = T_SKIP;
+        s->dotted = 1;
         nlen = name_put(s, 0, "", "Event", 5);
         mode = T_FLAT;
     } else {
@@ -265,5 +275,6 @@ vg__evtx_sink *vg__evtx_esink_start(vg__evtx_esink *s, vg_event *ev)
     s->ev = ev;
     s->top = 0;
     s->tmode = T_SKIP;
+    s->dotted = 0;
     return &s->base;
 }

@@ -401,8 +401,8 @@ int vg__evtx_render(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sin
     }
     c->items = r.it; /* kept for the next record */
     c->items_cap = r.cap;
-    if (!r.rc && sink->rc)
-        r.rc = sink->rc;
+    if (!r.rc && sink->rc == VG_ERR_NOMEM)
+        r.rc = sink->rc; /* other sink errors are the caller's to judge (sink->rc) */
     *why = r.why ? r.why : r.rc ? vg_strerror(r.rc) : NULL;
     return r.rc;
 }

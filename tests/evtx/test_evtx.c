@@ -1,0 +1,705 @@
+/*
+ * test_evtx.c - the EVTX reader on files built in memory (tests/evtx/builder.c).
+ *
+ * Each test builds a small file, optionally breaks one thing in it, reads it with the public
+ * API and asserts the exact JSON of every recovered record and the exact diagnostics: object
+ * ("chunk N"), byte offset and message. Covered: the standard event and the names rules see,
+ * every value type and array, template reuse by offset, the crate's JSON conventions
+ * (null elements, positional Data, _N suffixes, character references, nested BinXml), and
+ * damage: file header CRC, chunk header and data CRC, truncation, a template offset outside
+ * the chunk, an oversized record, and every VG_EVTX_MAX_* limit. With --seeds DIR it writes
+ * the fuzz seed corpus instead (fuzz/corpus/evtx).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/base.h"
+#include "builder.h"
+
+#define STD_JSON(id, image)                                                                        \
+    "{\"Event\":{\"#attributes\":{\"xmlns\":\"http://schemas.microsoft.com/win/2004/08/events/"    \
+    "event\"},\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"Test-Provider\"}},"            \
+    "\"EventID\":4688,\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"2020-01-02T03:04:05."     \
+    "123456Z\"}},\"EventRecordID\":" #id ",\"Correlation\":null,\"Execution\":{\"#attributes\":"   \
+    "{\"ProcessID\":1234}},\"Channel\":\"Security\",\"Security\":{\"#attributes\":{\"UserID\":"    \
+    "\"S-1-5-18\"}}},\"EventData\":{\"Image\":\"" image "\",\"Threat Name\":\"Evil\","             \
+    "\"Count\":3}}}\n"
+
+typedef struct result {
+    vg__buf json;  /* one line per record */
+    vg__buf diags; /* one line per diagnostic: object|offset|message */
+    int open_rc;
+    int records;
+    vg_evtx_record_info first;
+} result;
+
+/* Read every record of buf; each record's event must equal vg_event_from_json of its JSON. */
+static void run(const uint8_t *buf, size_t len, result *r)
+{
+    memset(r, 0, sizeof *r);
+    vg_diags *d = vg_diags_new();
+    vg_evtx *x = NULL;
+    vg_event *ev = vg_event_new(), *ev2 = vg_event_new();
+    r->open_rc = vg_evtx_open_buffer(buf, len, "t.evtx", d, &x);
+    vg_evtx_record_info info;
+    while (x && vg_evtx_next(x, ev, &info) == 1) {
+        const char *j;
+        size_t n;
+        assert_int_equal(vg_evtx_record_json(x, &j, &n), 0);
+        vg__buf_add(&r->json, j, n);
+        vg__buf_addc(&r->json, '\n');
+        if (!r->records++)
+            r->first = info;
+        int jrc = vg_event_from_json(ev2, j, n, VG_JSON_EVTX, NULL, NULL, 0);
+        assert_true(jrc == 0 || jrc == VG_ERR_LIMIT);
+        assert_int_equal(vg_event_count(ev), vg_event_count(ev2));
+        for (size_t i = 0; i < vg_event_count(ev); i++) {
+            vg_str a, b, va, vb;
+            vg_event_field(ev, i, &a, &va, NULL);
+            vg_event_field(ev2, i, &b, &vb, NULL);
+            assert_memory_equal(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+            assert_int_equal(va.len, vb.len);
+            assert_memory_equal(va.ptr, vb.ptr, va.len);
+        }
+    }
+    for (size_t i = 0; i < vg_diags_count(d); i++) {
+        const vg_diag *g = vg_diags_get(d, i);
+        vg__buf_printf(&r->diags, "%s|%llu|%s\n", g->object ? g->object : "-",
+                       (unsigned long long)g->offset, g->message);
+    }
+    vg_evtx_close(x);
+    vg_diags_free(d);
+    vg_event_free(ev);
+    vg_event_free(ev2);
+    vg__buf_addc(&r->json, 0);
+    vg__buf_addc(&r->diags, 0);
+}
+
+static void done(result *r)
+{
+    vg__buf_free(&r->json);
+    vg__buf_free(&r->diags);
+}
+
+static uint8_t *std_file(int n_chunks, int per_chunk, size_t *len)
+{
+    eb_chunk *c[4];
+    uint64_t id = 1;
+    for (int k = 0; k < n_chunks; k++) {
+        c[k] = malloc(sizeof *c[k]);
+        eb_chunk_init(c[k]);
+        uint32_t def = 0;
+        for (int i = 0; i < per_chunk; i++, id++) {
+            char image[32];
+            snprintf(image, sizeof image, "p%llu.exe", (unsigned long long)id);
+            def = eb_std_record(c[k], id, def, image);
+        }
+        eb_chunk_finish(c[k]);
+    }
+    uint8_t *f = eb_file(c, n_chunks, len);
+    for (int k = 0; k < n_chunks; k++)
+        free(c[k]);
+    return f;
+}
+
+/* ---- intact input ---- */
+
+static void test_standard_records(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(1, 2, &len);
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.open_rc, 0);
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe") STD_JSON(2, "p2.exe"));
+    assert_string_equal(r.diags.ptr, "");
+    assert_int_equal(r.first.record_id, 1);
+    assert_int_equal(r.first.chunk, 0);
+    assert_int_equal(r.first.offset, 4096 + 512);
+    assert_int_equal(r.first.timestamp, 132224078451234560ull);
+    done(&r);
+
+    /* the names rules see */
+    vg_evtx *x;
+    vg_event *ev = vg_event_new();
+    assert_int_equal(vg_evtx_open_buffer(f, len, "t", NULL, &x), 0);
+    assert_int_equal(vg_evtx_next(x, ev, NULL), 1);
+    static const char *const want[][2] = {
+        {"Provider_Name", "Test-Provider"},
+        {"EventID", "4688"},
+        {"TimeCreated_SystemTime", "2020-01-02T03:04:05.123456Z"},
+        {"EventRecordID", "1"},
+        {"Correlation", "null"},
+        {"Execution_ProcessID", "1234"},
+        {"Channel", "Security"},
+        {"Security_UserID", "S-1-5-18"},
+        {"Image", "p1.exe"},
+        {"ThreatName", "Evil"},
+        {"Count", "3"},
+    };
+    assert_int_equal(vg_event_count(ev), VG_ARRAY_LEN(want));
+    for (size_t i = 0; i < VG_ARRAY_LEN(want); i++) {
+        vg_str n, v;
+        vg_event_field(ev, i, &n, &v, NULL);
+        assert_int_equal(n.len, strlen(want[i][0]));
+        assert_memory_equal(n.ptr, want[i][0], n.len);
+        assert_int_equal(v.len, strlen(want[i][1]));
+        assert_memory_equal(v.ptr, want[i][1], v.len);
+    }
+    assert_int_equal(vg_evtx_next(x, NULL, NULL), 1);
+    assert_int_equal(vg_evtx_next(x, NULL, NULL), 0);
+    assert_int_equal(vg_evtx_next(x, NULL, NULL), 0);
+    vg_evtx_close(x);
+    vg_event_free(ev);
+    free(f);
+}
+
+/* One record: <Event><V>%0</V>...<V>%n</V></Event> with the given values. */
+typedef struct tval {
+    uint8_t type;
+    uint16_t size;
+    const void *data;
+} tval;
+
+static uint8_t *values_file(const tval *v, int n, size_t *len)
+{
+    eb_chunk *c = malloc(sizeof *c);
+    eb_chunk_init(c);
+    eb_record_begin(c, 1, 0);
+    eb_fragment(c);
+    uint32_t def = eb_template_begin(c, 9);
+    eb_fragment(c);
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    for (int i = 0; i < n; i++) {
+        eb_open(c, "V", 0);
+        eb_close_start(c);
+        eb_subst(c, (uint16_t)i, v[i].type, 0);
+        eb_end(c);
+    }
+    eb_end(c);
+    eb_eof(c);
+    eb_template_end(c, def);
+    eb_values(c, (uint32_t)n);
+    for (int i = 0; i < n; i++)
+        eb_desc(c, v[i].size, v[i].type);
+    for (int i = 0; i < n; i++)
+        eb_bytes(c, v[i].data, v[i].size);
+    eb_eof(c);
+    eb_record_end(c);
+    eb_chunk_finish(c);
+    uint8_t *f = eb_file(&c, 1, len);
+    free(c);
+    return f;
+}
+
+static void test_value_types(void **state)
+{
+    (void)state;
+    static const uint8_t s16[] = {'a', 0, 0xe9, 0, 0x3d, 0xd8, 0x00, 0xde, 0, 0}; /* aé😀 */
+    static const uint8_t ansi[] = {'h', 'i', 0xe9, 0};
+    static const uint8_t i8[] = {0xfe}, u8[] = {0xfe}, i16[] = {0xfe, 0xff}, u16[] = {0xfe, 0xff};
+    static const uint8_t i32[] = {0xfe, 0xff, 0xff, 0xff}, u32[] = {0xfe, 0xff, 0xff, 0xff};
+    static const uint8_t i64[] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t u64[] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t r32[] = {0, 0, 0xc0, 0x3f};                               /* 1.5 */
+    static const uint8_t r64[] = {0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xb9, 0x3f}; /* 0.1 */
+    static const uint8_t b1[] = {2, 0, 0, 0}, bin[] = {0xde, 0xad, 0x01};
+    static const uint8_t guid[] = {0x5f, 0x38, 0x70, 0x57, 0x2a, 0xc2, 0xe0, 0x43,
+                                   0xbf, 0x4c, 0x06, 0xf5, 0x69, 0x8f, 0xfb, 0xd9};
+    static const uint8_t sz[] = {0x10, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t ft[] = {0, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t st[] = {0xe4, 0x07, 1, 0, 4, 0, 2, 0, 3, 0, 4, 0, 5, 0, 0x7b, 0};
+    static const uint8_t sid[] = {1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x20, 2, 0, 0};
+    static const uint8_t h32[] = {0xff, 0, 0, 0}, h64[] = {0, 0, 0, 0, 0, 0, 0, 0x80};
+    static const uint8_t sarr[] = {'a', 0, 0, 0, 'b', 0, 0, 0};
+    static const uint8_t u16arr[] = {1, 0, 2, 0};
+    const tval v[] = {
+        {0x01, sizeof s16, s16}, {0x02, sizeof ansi, ansi},
+        {0x03, 1, i8},           {0x04, 1, u8},
+        {0x05, 2, i16},          {0x06, 2, u16},
+        {0x07, 4, i32},          {0x08, 4, u32},
+        {0x09, 8, i64},          {0x0a, 8, u64},
+        {0x0b, 4, r32},          {0x0c, 8, r64},
+        {0x0d, 4, b1},           {0x0e, 3, bin},
+        {0x0f, 16, guid},        {0x10, 8, sz},
+        {0x11, 8, ft},           {0x12, 16, st},
+        {0x13, 16, sid},         {0x14, 4, h32},
+        {0x15, 8, h64},          {0x81, sizeof sarr, sarr},
+        {0x86, 4, u16arr},       {0x00, 0, ""},
+    };
+    size_t len;
+    uint8_t *f = values_file(v, VG_ARRAY_LEN(v), &len);
+    result r;
+    run(f, len, &r);
+    assert_string_equal(
+        r.json.ptr,
+        "{\"Event\":{\"V\":\"a\xc3\xa9\xf0\x9f\x98\x80\",\"V_1\":\"hi\xc3\xa9\",\"V_2\":-2,"
+        "\"V_3\":254,\"V_4\":-2,\"V_5\":65534,\"V_6\":-2,\"V_7\":4294967294,"
+        "\"V_8\":-2,\"V_9\":18446744073709551614,\"V_10\":\"1.5\",\"V_11\":\"0.1\","
+        "\"V_12\":true,\"V_13\":\"DEAD01\",\"V_14\":\"5770385F-C22A-43E0-BF4C-06F5698FFBD9\","
+        "\"V_15\":\"0x10\",\"V_16\":\"1601-01-01T00:00:00.000000Z\","
+        "\"V_17\":\"2020-01-02T03:04:05.123000Z\",\"V_18\":\"S-1-5-32-544\",\"V_19\":\"0xff\","
+        "\"V_20\":\"0x8000000000000000\",\"V_21\":\"a,b\",\"V_22\":\"1,2\",\"V_23\":null}}\n");
+    assert_string_equal(r.diags.ptr, "");
+    done(&r);
+    free(f);
+
+    /* a value whose size does not fit its type costs its record, with the reason */
+    const tval bad[] = {{0x08, 3, u32}};
+    f = values_file(bad, 1, &len);
+    run(f, len, &r);
+    assert_string_equal(r.json.ptr, "");
+    assert_string_equal(r.diags.ptr,
+                        "chunk 0|4608|record 1 skipped: value size does not match its type\n");
+    done(&r);
+    free(f);
+}
+
+/* A record whose body is written by fn (no template: elements directly in the record). */
+static uint8_t *raw_file(void (*fn)(eb_chunk *c, void *ud), void *ud, size_t *len)
+{
+    eb_chunk *c = malloc(sizeof *c);
+    eb_chunk_init(c);
+    eb_record_begin(c, 1, 0);
+    eb_fragment(c);
+    fn(c, ud);
+    eb_eof(c);
+    eb_record_end(c);
+    eb_chunk_finish(c);
+    uint8_t *f = eb_file(&c, 1, len);
+    free(c);
+    return f;
+}
+
+static void elem_text(eb_chunk *c, const char *name, const char *text)
+{
+    eb_open(c, name, 0);
+    eb_close_start(c);
+    eb_text(c, text);
+    eb_end(c);
+}
+
+static void conventions_body(eb_chunk *c, void *ud)
+{
+    (void)ud;
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    eb_open(c, "EventData", 0); /* no Data has a Name: positional */
+    eb_close_start(c);
+    elem_text(c, "Data", "a");
+    elem_text(c, "Data", "b");
+    eb_open(c, "Binary", 0);
+    eb_close_empty(c);
+    eb_end(c);
+    eb_open(c, "UserData", 0); /* leaves by name, repeated names suffixed */
+    eb_close_start(c);
+    eb_open(c, "Log", 1);
+    eb_attr(c, "xmlns");
+    eb_text(c, "urn:x");
+    eb_close_start(c);
+    elem_text(c, "Header", "one");
+    elem_text(c, "Header", "two");
+    eb_open(c, "Ref", 0);
+    eb_close_start(c);
+    eb_text(c, "x");
+    eb_charref(c, 65);
+    eb_end(c);
+    eb_end(c);
+    eb_end(c);
+    eb_open(c, "Empty", 1); /* an attribute without text leaves the element null */
+    eb_attr(c, "A");
+    eb_text(c, "");
+    eb_close_empty(c);
+    eb_end(c);
+}
+
+static void test_conventions(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = raw_file(conventions_body, NULL, &len);
+    result r;
+    run(f, len, &r);
+    assert_string_equal(r.json.ptr,
+                        "{\"Event\":{\"EventData\":{\"Data\":{\"#text\":[\"a\",\"b\"]},"
+                        "\"Binary\":null},\"UserData\":{\"Log\":{\"#attributes\":{\"xmlns\":"
+                        "\"urn:x\"},\"Header\":\"one\",\"Header_1\":\"two\",\"Ref\":\"x&#65;\"}},"
+                        "\"Empty\":null}}\n");
+    assert_string_equal(r.diags.ptr, "");
+    done(&r);
+    free(f);
+}
+
+/* ---- damage ---- */
+
+static void test_not_evtx(void **state)
+{
+    (void)state;
+    result r;
+    run((const uint8_t *)"hello, world", 12, &r);
+    assert_int_equal(r.open_rc, VG_ERR_SYNTAX);
+    assert_string_equal(r.diags.ptr, "-|0|not an EVTX file: no file or chunk signature\n");
+    done(&r);
+}
+
+static void test_bad_file_header_crc(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(1, 1, &len);
+    f[120] ^= 1; /* flags are covered by the checksum */
+    f[124] ^= 0xff;
+    result r;
+    run(f, len, &r);
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe"));
+    assert_non_null(strstr(r.diags.ptr, "-|124|file header checksum mismatch"));
+    assert_non_null(strstr(r.diags.ptr, "; reading the chunks anyway\n"));
+    done(&r);
+    free(f);
+}
+
+static void test_bad_chunk_crc(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(3, 1, &len);
+    f[4096 + 65536 + 124] ^= 0xff; /* chunk 1: header checksum */
+    /* chunk 2: one byte of record data ("p3.exe" becomes "q3.exe") */
+    uint8_t *p3 = f + 4096 + 2 * 65536;
+    while (memcmp(p3, "p\0003\0.\0e\0x\0e\0", 12) != 0)
+        p3++;
+    p3[0] = 'q';
+    result r;
+    run(f, len, &r);
+    /* chunk 1 is skipped; chunk 2's record still validates and is read */
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe") STD_JSON(3, "q3.exe"));
+    const char *d = r.diags.ptr;
+    assert_non_null(strstr(d, "chunk 1|69756|chunk header checksum mismatch (stored 0x"));
+    assert_non_null(strstr(d, "); chunk skipped\n"));
+    assert_non_null(strstr(d, "chunk 2|135220|chunk data checksum mismatch (stored 0x"));
+    assert_non_null(strstr(d, "); reading the records that validate\n"));
+    done(&r);
+    free(f);
+}
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(2, 3, &len);
+    /* keep chunk 1's header and its first record only */
+    uint32_t rec0 = 4096 + 65536 + 512;
+    uint32_t size0 = f[rec0 + 4] | f[rec0 + 5] << 8;
+    size_t cut = rec0 + size0 + 10;
+    result r;
+    run(f, cut, &r);
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe") STD_JSON(2, "p2.exe")
+                                        STD_JSON(3, "p3.exe") STD_JSON(4, "p4.exe"));
+    char want[256];
+    snprintf(want, sizeof want,
+             "chunk 1|%zu|chunk truncated (%zu of 65536 bytes): records up to the end of the "
+             "file are read without a data checksum\n",
+             cut, cut - 4096 - 65536);
+    assert_string_equal(r.diags.ptr, want);
+    done(&r);
+
+    /* a file cut inside its header holds nothing, and says so */
+    run(f, 100, &r);
+    assert_int_equal(r.open_rc, 0);
+    assert_string_equal(r.json.ptr, "");
+    assert_string_equal(r.diags.ptr, "-|100|file header truncated (100 of 4096 bytes): the file "
+                                     "holds no chunk\n");
+    done(&r);
+    free(f);
+}
+
+/* Records 1-3 in one chunk; then fix the checksums after poking. */
+static void refinish(uint8_t *f, size_t chunk)
+{
+    uint8_t *h = f + 4096 + chunk * 65536;
+    uint32_t free_off = h[48] | h[49] << 8 | (uint32_t)h[50] << 16;
+    uint32_t crc = eb_crc32(h + 512, free_off - 512);
+    memcpy(h + 52, &crc, 4);
+    uint8_t tmp[504];
+    memcpy(tmp, h, 120);
+    memcpy(tmp + 120, h + 128, 384);
+    crc = eb_crc32(tmp, sizeof tmp);
+    memcpy(h + 124, &crc, 4);
+}
+
+static void test_broken_template_offset(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(1, 3, &len);
+    /* record 2 refers to the template by offset: point it outside the chunk */
+    uint32_t rec0 = 4096 + 512, size0 = f[rec0 + 4] | f[rec0 + 5] << 8;
+    uint32_t rec1 = rec0 + size0;
+    uint32_t ref = rec1 + 24 + 4 + 6; /* fragment header, 0x0c, unknown, template id */
+    f[ref + 2] = 0x7f;                /* offset 0x7f....: far outside */
+    refinish(f, 0);
+    result r;
+    run(f, len, &r);
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe") STD_JSON(3, "p3.exe"));
+    char want[128];
+    snprintf(want, sizeof want,
+             "chunk 0|%u|record 2 skipped: template definition outside the chunk\n",
+             rec1 + 24 + 4 + 10);
+    assert_string_equal(r.diags.ptr, want);
+    done(&r);
+    free(f);
+}
+
+static void test_oversized_record(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = std_file(1, 3, &len);
+    uint32_t rec0 = 4096 + 512, size0 = f[rec0 + 4] | f[rec0 + 5] << 8;
+    uint32_t rec1 = rec0 + size0, size1 = f[rec1 + 4] | f[rec1 + 5] << 8;
+    f[rec1 + 6] = 0x10; /* record 2's size: 1 MiB + its own */
+    refinish(f, 0);
+    result r;
+    run(f, len, &r);
+    /* the reader finds record 3 again after the broken frame */
+    assert_string_equal(r.json.ptr, STD_JSON(1, "p1.exe") STD_JSON(3, "p3.exe"));
+    char want[128];
+    snprintf(want, sizeof want,
+             "chunk 0|%u|record size exceeds VG_EVTX_MAX_RECORD; %u bytes skipped\n", rec1, size1);
+    assert_string_equal(r.diags.ptr, want);
+    done(&r);
+    free(f);
+}
+
+/* ---- limits: each VG_EVTX_MAX_* is hit, and only its record is lost ---- */
+
+static void nest_body(eb_chunk *c, void *ud)
+{
+    int depth = *(int *)ud;
+    for (int i = 0; i < depth; i++) {
+        eb_open(c, "E", 0);
+        eb_close_start(c);
+    }
+    eb_text(c, "deep");
+    for (int i = 0; i < depth; i++)
+        eb_end(c);
+}
+
+static void test_limit_depth(void **state)
+{
+    (void)state;
+    size_t len;
+    int depth = VG_EVTX_MAX_DEPTH;
+    uint8_t *f = raw_file(nest_body, &depth, &len);
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.records, 1); /* at the limit: read; fields deeper than an event holds are
+                                       dropped, as vg_event_from_json drops them */
+    assert_non_null(strstr(r.diags.ptr, "record 1: more fields or nesting than an event holds"));
+    done(&r);
+    free(f);
+    depth = VG_EVTX_MAX_DEPTH + 1;
+    f = raw_file(nest_body, &depth, &len);
+    run(f, len, &r);
+    assert_int_equal(r.records, 0);
+    assert_non_null(
+        strstr(r.diags.ptr, "record 1 skipped: elements nested deeper than VG_EVTX_MAX_DEPTH\n"));
+    done(&r);
+    free(f);
+}
+
+static void test_limit_substitutions(void **state)
+{
+    (void)state;
+    static const uint8_t u8[VG_EVTX_MAX_SUBST + 1];
+    tval *v = calloc(VG_EVTX_MAX_SUBST + 1, sizeof *v);
+    for (int i = 0; i <= VG_EVTX_MAX_SUBST; i++)
+        v[i] = (tval){0x04, 1, u8};
+    size_t len;
+    uint8_t *f = values_file(v, VG_EVTX_MAX_SUBST, &len);
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.records, 1);
+    assert_string_equal(r.diags.ptr, "");
+    done(&r);
+    free(f);
+    f = values_file(v, VG_EVTX_MAX_SUBST + 1, &len);
+    run(f, len, &r);
+    assert_int_equal(r.records, 0);
+    assert_non_null(
+        strstr(r.diags.ptr, "record 1 skipped: more substitution values than VG_EVTX_MAX_SUBST\n"));
+    done(&r);
+    free(f);
+    free(v);
+}
+
+static void test_limit_templates(void **state)
+{
+    (void)state;
+    eb_chunk *c = malloc(sizeof *c);
+    eb_chunk_init(c);
+    for (uint32_t i = 1; i <= VG_EVTX_MAX_TEMPLATES + 1; i++) {
+        eb_record_begin(c, i, 0);
+        eb_fragment(c);
+        uint32_t def = eb_template_begin(c, i);
+        eb_fragment(c);
+        eb_open(c, "T", 0);
+        eb_close_empty(c);
+        eb_eof(c);
+        eb_template_end(c, def);
+        eb_values(c, 0);
+        eb_eof(c);
+        eb_record_end(c);
+    }
+    eb_chunk_finish(c);
+    size_t len;
+    uint8_t *f = eb_file(&c, 1, &len);
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.records, VG_EVTX_MAX_TEMPLATES);
+    assert_non_null(strstr(r.diags.ptr, "record 513 skipped: more templates in a chunk than "
+                                        "VG_EVTX_MAX_TEMPLATES\n"));
+    done(&r);
+    free(f);
+    free(c);
+}
+
+static void long_name_body(eb_chunk *c, void *ud)
+{
+    eb_open(c, (const char *)ud, 0);
+    eb_close_empty(c);
+}
+
+static void test_limit_name(void **state)
+{
+    (void)state;
+    char *name = malloc(VG_EVTX_MAX_NAME + 2);
+    memset(name, 'n', VG_EVTX_MAX_NAME + 1);
+    name[VG_EVTX_MAX_NAME] = 0;
+    size_t len;
+    uint8_t *f = raw_file(long_name_body, name, &len);
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.records, 1);
+    done(&r);
+    free(f);
+    name[VG_EVTX_MAX_NAME] = 'n';
+    name[VG_EVTX_MAX_NAME + 1] = 0;
+    f = raw_file(long_name_body, name, &len);
+    run(f, len, &r);
+    assert_int_equal(r.records, 0);
+    assert_non_null(strstr(r.diags.ptr, "record 1 skipped: name longer than VG_EVTX_MAX_NAME\n"));
+    done(&r);
+    free(f);
+    free(name);
+}
+
+/* A template that repeats one 30,000-character value n times. */
+static uint8_t *repeat_file(int n, size_t *len)
+{
+    eb_chunk *c = malloc(sizeof *c);
+    eb_chunk_init(c);
+    eb_record_begin(c, 1, 0);
+    eb_fragment(c);
+    uint32_t def = eb_template_begin(c, 1);
+    eb_fragment(c);
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    for (int i = 0; i < n; i++)
+        eb_subst(c, 0, 0x01, 0);
+    eb_end(c);
+    eb_eof(c);
+    eb_template_end(c, def);
+    eb_values(c, 1);
+    eb_desc(c, 60000, 0x01);
+    for (int i = 0; i < 30000; i++)
+        eb_u16(c, 'x');
+    eb_eof(c);
+    eb_record_end(c);
+    eb_chunk_finish(c);
+    uint8_t *f = eb_file(&c, 1, len);
+    free(c);
+    return f;
+}
+
+static void test_limit_output(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = repeat_file(100, &len); /* 3 MB of text: fine */
+    result r;
+    run(f, len, &r);
+    assert_int_equal(r.records, 1);
+    done(&r);
+    free(f);
+    f = repeat_file(300, &len); /* 9 MB */
+    run(f, len, &r);
+    assert_int_equal(r.records, 0);
+    assert_non_null(strstr(r.diags.ptr, "record 1 skipped: record renders to more than "
+                                        "VG_EVTX_MAX_OUTPUT bytes\n"));
+    done(&r);
+    free(f);
+}
+
+/* ---- fuzz seeds ---- */
+
+static int write_seeds(const char *dir)
+{
+    struct {
+        const char *name;
+        uint8_t *f;
+        size_t len;
+    } s[4];
+    s[0].name = "standard";
+    s[0].f = std_file(1, 2, &s[0].len);
+    s[1].name = "conventions";
+    s[1].f = raw_file(conventions_body, NULL, &s[1].len);
+    static const uint8_t sid[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+    static const uint8_t sarr[] = {'a', 0, 0, 0, 'b', 0, 0, 0};
+    const tval v[] = {{0x13, sizeof sid, sid}, {0x81, sizeof sarr, sarr}, {0x0e, 2, "ab"}};
+    s[2].name = "values";
+    s[2].f = values_file(v, 3, &s[2].len);
+    s[3].name = "two-chunks";
+    s[3].f = std_file(2, 1, &s[3].len);
+    for (size_t i = 0; i < VG_ARRAY_LEN(s); i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s.evtx", dir, s[i].name);
+        /* trim the zero tail of the last chunk: seeds stay small */
+        size_t n = s[i].len;
+        while (n > 4096 + 512 && s[i].f[n - 1] == 0)
+            n--;
+        FILE *o = fopen(path, "wb");
+        if (!o || fwrite(s[i].f, 1, n, o) != n) {
+            perror(path);
+            return 1;
+        }
+        fclose(o);
+        free(s[i].f);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--seeds") == 0)
+        return write_seeds(argv[2]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_standard_records),    cmocka_unit_test(test_value_types),
+        cmocka_unit_test(test_conventions),         cmocka_unit_test(test_not_evtx),
+        cmocka_unit_test(test_bad_file_header_crc), cmocka_unit_test(test_bad_chunk_crc),
+        cmocka_unit_test(test_truncated),           cmocka_unit_test(test_broken_template_offset),
+        cmocka_unit_test(test_oversized_record),    cmocka_unit_test(test_limit_depth),
+        cmocka_unit_test(test_limit_substitutions), cmocka_unit_test(test_limit_templates),
+        cmocka_unit_test(test_limit_name),          cmocka_unit_test(test_limit_output),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
