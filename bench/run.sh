@@ -66,4 +66,25 @@ if [ -x /usr/bin/time ]; then
 else
     echo "  skipped: /usr/bin/time is not installed (Debian package 'time')"
 fi
+# ---- EVTX reader (bench_evtx) beside libevtx's evtxexport, on the same files in this run ----
+EVTX_DIR=$SHARED/evtx
+if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
+    echo
+    echo "== EVTX: vigil's reader over $EVTX_DIR, repeated to 200 MB (records/s, MB/s)"
+    for m in parse event json; do
+        run "$BUILD/bench/bench_evtx" --mode "$m" --min-mb 200 "$EVTX_DIR"
+    done
+    if command -v evtxexport >/dev/null 2>&1; then
+        mb=$(find "$EVTX_DIR" -name '*.evtx' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')
+        t0=$(date +%s.%N)
+        n=$(find "$EVTX_DIR" -name '*.evtx' -print0 | xargs -0 -n 1 evtxexport -f xml 2>/dev/null |
+            grep -c '^<Event ')
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" -v n="$n" -v mb="$mb" 'BEGIN { s = b - a;
+            printf "  evtxexport -f xml (libevtx), one pass: %s MB, %d records in %.2f s: %.0f records/s, %.1f MB/s\n",
+                mb, n, s, n / s, mb / s }'
+    else
+        echo "  evtxexport skipped: not installed (Debian package libevtx-utils)"
+    fi
+fi
 exit $status

@@ -671,18 +671,23 @@ static int write_seeds(const char *dir)
     s[3].name = "two-chunks";
     s[3].f = std_file(2, 1, &s[3].len);
     for (size_t i = 0; i < VG_ARRAY_LEN(s); i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s.evtx", dir, s[i].name);
-        /* trim the zero tail of the last chunk: seeds stay small */
-        size_t n = s[i].len;
-        while (n > 4096 + 512 && s[i].f[n - 1] == 0)
-            n--;
-        FILE *o = fopen(path, "wb");
-        if (!o || fwrite(s[i].f, 1, n, o) != n) {
-            perror(path);
-            return 1;
+        /* fuzz_evtx's format: a mode byte, then a chunk (checksums fixed by the target) or a
+         * whole file; zero tails are trimmed so that seeds stay small */
+        for (int whole = 0; whole < 2; whole++) {
+            const uint8_t *p = whole ? s[i].f : s[i].f + 4096;
+            size_t n = whole ? s[i].len : 65536, keep = whole ? 4096 + 512 : 512;
+            while (n > keep && p[n - 1] == 0)
+                n--;
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s.%s", dir, s[i].name, whole ? "file" : "chunk");
+            FILE *o = fopen(path, "wb");
+            uint8_t mode = whole ? 0 : 1;
+            if (!o || fwrite(&mode, 1, 1, o) != 1 || fwrite(p, 1, n, o) != n) {
+                perror(path);
+                return 1;
+            }
+            fclose(o);
         }
-        fclose(o);
         free(s[i].f);
     }
     return 0;
