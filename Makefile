@@ -49,7 +49,7 @@ bench: build
 	sh bench/run.sh
 
 conformance: build
-	build/tests/sigma_conformance ../shared/oracle tests/sigma/conformance-explained.txt
+	build/tests/sigma_conformance ../shared/oracle tests/sigma/conformance-explained.txt ../shared/evtx
 
 demo: build
 	sh scripts/demo.sh

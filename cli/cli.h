@@ -38,6 +38,7 @@ void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 
 /* ---- rendering (render.c) ---- */
 void cli_print_diags(const vg_diags *d, FILE *out, int color);
+void cli_print_one_diag(const vg_diag *r, FILE *out);
 
 /* A small streaming JSON writer. */
 typedef struct jw {
@@ -69,6 +70,10 @@ int cmd_attack(int argc, char **argv, cli_opts *o);
 
 /* ---- Sigma rules (cmd_rules.c) ---- */
 int cmd_rules(int argc, char **argv, cli_opts *o);
+
+/* ---- scans and data (cmd_scan.c, cmd_data.c) ---- */
+int cmd_scan(int argc, char **argv, cli_opts *o);
+int cmd_data(int argc, char **argv, cli_opts *o);
 
 /* ---- EVTX (cmd_dump.c) ---- */
 int cmd_dump(int argc, char **argv, cli_opts *o);

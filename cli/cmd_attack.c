@@ -64,17 +64,20 @@ vg_attack *cli_load_attack(const cli_opts *o)
         rc = vg_attack_load_embedded(kb, d);
     for (int i = 0; !rc && i < o->n_attack_files; i++)
         rc = vg_attack_load_file(kb, o->attack_files[i], d);
-    if (!rc)
+    if (!rc && !vg_diags_count_at(d, VG_SEV_ERROR)) /* failing anyway: no knock-on warnings */
         rc = vg_attack_finalize(kb, d);
-    /* warnings are shown unless quiet; errors always */
-    if (rc || !o->quiet)
+    /* warnings are shown unless quiet; errors always, and an invalid object fails the load:
+     * answers from a silently partial knowledge base would look complete */
+    size_t errors = rc ? 0 : vg_diags_count_at(d, VG_SEV_ERROR);
+    if (rc || errors || !o->quiet)
         cli_print_diags(d, stderr, 0);
-    if (!rc && vg_diags_count_at(d, VG_SEV_ERROR))
-        fprintf(stderr, "vigil: %zu object(s) skipped; see the errors above\n",
-                vg_diags_count_at(d, VG_SEV_ERROR));
     vg_diags_free(d);
-    if (rc) {
-        fprintf(stderr, "vigil: cannot load ATT&CK: %s\n", vg_strerror(rc));
+    if (rc || errors) {
+        if (rc)
+            fprintf(stderr, "vigil: cannot load ATT&CK: %s\n", vg_strerror(rc));
+        else
+            fprintf(stderr, "vigil: cannot load ATT&CK: %zu invalid object%s; see above\n", errors,
+                    errors == 1 ? "" : "s");
         vg_attack_free(kb);
         return NULL;
     }
@@ -371,8 +374,10 @@ static int attack_show(vg_attack *kb, const char *what, const cli_opts *o)
     const vg_attack_obj *all[16];
     size_t n = vg_attack_find_all(kb, what, 0, all, 16);
     if (!n) {
-        fprintf(stderr, "vigil: '%s' is not an ATT&CK ID, name or alias in %s\n", what,
-                vg_attack_version(kb));
+        fprintf(stderr,
+                "vigil: '%s' is not an ATT&CK ID, name or alias in %s; "
+                "'vigil attack search' finds partial matches\n",
+                what, vg_attack_version(kb));
         return EXIT_INPUT;
     }
     const vg_attack_obj *ob = all[0];
@@ -610,7 +615,7 @@ static int attack_matrix(vg_attack *kb, uint32_t dom, const char *platform, cons
         if (bit < 0) {
             fprintf(stderr, "vigil: unknown platform '%s'; known:", platform);
             for (unsigned b = 0; vg_attack_platform_name(kb, b); b++)
-                fprintf(stderr, " %s", vg_attack_platform_name(kb, b));
+                fprintf(stderr, "%s %s", b ? "," : "", vg_attack_platform_name(kb, b));
             fprintf(stderr, "\n");
             return EXIT_USAGE;
         }
@@ -704,10 +709,16 @@ static int attack_group(vg_attack *kb, const char *what, const cli_opts *o)
     const vg_attack_obj *g = NULL;
     uint32_t mask =
         (1u << VG_ATTACK_GROUP) | (1u << VG_ATTACK_CAMPAIGN) | (1u << VG_ATTACK_SOFTWARE);
-    int rc = vg_attack_find(kb, what, mask, &g);
+    vg_attack_find(kb, what, mask, &g); /* an ambiguous name still sets g */
     if (!g) {
-        fprintf(stderr, "vigil: '%s' is not a group, campaign or software in %s (%s)\n", what,
-                vg_attack_version(kb), vg_strerror(rc));
+        const vg_attack_obj *other = NULL;
+        vg_attack_find(kb, what, 0, &other);
+        if (other)
+            fprintf(stderr, "vigil: %s (%s) is not a group, campaign or software\n", label(other),
+                    kind_label(other));
+        else
+            fprintf(stderr, "vigil: '%s' is not a group, campaign or software in %s\n", what,
+                    vg_attack_version(kb));
         return EXIT_INPUT;
     }
     if (vg_attack_resolve(g) != g) {
@@ -784,41 +795,20 @@ static int attack_group(vg_attack *kb, const char *what, const cli_opts *o)
 
 int cmd_attack(int argc, char **argv, cli_opts *o)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        cli_help("attack", argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+        return cli_help("attack", stdout);
+    if (argc < 2) {
+        cli_usage_error("attack", "attack needs a command: info, show, search, matrix, group "
+                                  "or export-catalogue");
+        return EXIT_USAGE;
     }
     const char *sub = argv[1];
-    const char *arg = NULL, *platform = NULL;
-    uint32_t dom = VG_DOMAIN_ENTERPRISE, mask = 0;
-    char cmdname[64];
-    snprintf(cmdname, sizeof cmdname, "attack %s", sub);
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0)
-            return cli_help(cmdname, stdout);
-        if (strcmp(a, "--domain") == 0 && v && parse_domain(v)) {
-            dom = parse_domain(argv[++i]);
-        } else if (strcmp(a, "--platform") == 0 && v) {
-            platform = argv[++i];
-        } else if (strcmp(a, "--width") == 0 && v && atoi(v) >= 40) {
-            o->width = atoi(argv[++i]);
-        } else if (strcmp(a, "--kind") == 0 && v && parse_kind(v) >= 0) {
-            mask |= 1u << parse_kind(argv[++i]);
-        } else if (a[0] == '-' && a[1]) {
-            cli_usage_error(cmdname, "bad option '%s'%s", a,
-                            v || a[2] != '-' ? "" : " (needs a value)");
-            return EXIT_USAGE;
-        } else if (!arg) {
-            arg = a;
-        } else {
-            cli_usage_error(cmdname, "unexpected argument '%s'", a);
-            return EXIT_USAGE;
-        }
-    }
     static const char *const subs[] = {"info",   "show",  "search",
                                        "matrix", "group", "export-catalogue"};
+    /* what the one argument of show, search and group is, for "missing argument" */
+    static const char *const sub_arg[] = {
+        NULL, "an ID or a name", "a text to search for", NULL, "a group, campaign or software",
+        NULL};
     int which = -1;
     for (int i = 0; i < (int)(sizeof subs / sizeof subs[0]); i++)
         if (strcmp(sub, subs[i]) == 0)
@@ -827,10 +817,73 @@ int cmd_attack(int argc, char **argv, cli_opts *o)
         cli_usage_error("attack", "unknown attack command '%s'", sub);
         return EXIT_USAGE;
     }
-    int needs_arg = which == 1 || which == 2 || which == 4;
-    if (needs_arg != (arg != NULL)) {
-        cli_usage_error(cmdname, arg ? "unexpected argument '%s'" : "missing argument%s",
-                        arg ? arg : "");
+    const char *arg = NULL, *platform = NULL;
+    uint32_t dom = VG_DOMAIN_ENTERPRISE, mask = 0;
+    char cmdname[64];
+    snprintf(cmdname, sizeof cmdname, "attack %s", sub);
+    int positional = 0; /* after "--" */
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!positional && strcmp(a, "--") == 0) {
+            positional = 1;
+            continue;
+        }
+        if (positional || a[0] != '-' || !a[1]) {
+            if (arg) {
+                cli_usage_error(cmdname, "unexpected argument '%s'", a);
+                return EXIT_USAGE;
+            }
+            arg = a;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0)
+            return cli_help(cmdname, stdout);
+        int valued = strcmp(a, "--domain") == 0 || strcmp(a, "--platform") == 0 ||
+                     strcmp(a, "--width") == 0 || strcmp(a, "--kind") == 0;
+        if (valued && !v) {
+            cli_usage_error(cmdname, "%s needs a value", a);
+            return EXIT_USAGE;
+        }
+        if (strcmp(a, "--domain") == 0) {
+            dom = parse_domain(argv[++i]);
+            if (!dom) {
+                cli_usage_error(cmdname, "unknown domain '%s' (expected enterprise, mobile or ics)",
+                                v);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--platform") == 0) {
+            platform = argv[++i];
+        } else if (strcmp(a, "--width") == 0) {
+            char *end;
+            long w = strtol(argv[++i], &end, 10);
+            if (*end || end == v || w < 40 || w > 1000) {
+                cli_usage_error(cmdname, "--width needs 40 to 1000 columns, not '%s'", v);
+                return EXIT_USAGE;
+            }
+            o->width = (int)w;
+        } else if (strcmp(a, "--kind") == 0) {
+            int k = parse_kind(argv[++i]);
+            if (k < 0) {
+                char known[256] = "";
+                for (size_t n = 0, j = 0; j < VG_ATTACK_KIND_COUNT && n < sizeof known; j++)
+                    n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", j ? ", " : "",
+                                          kind_names[j]);
+                cli_usage_error(cmdname, "unknown kind '%s' (expected %s)", v, known);
+                return EXIT_USAGE;
+            }
+            mask |= 1u << k;
+        } else {
+            cli_usage_error(cmdname, "unknown option '%s'", a);
+            return EXIT_USAGE;
+        }
+    }
+    if (sub_arg[which] && !arg) {
+        cli_usage_error(cmdname, "%s needs %s", cmdname, sub_arg[which]);
+        return EXIT_USAGE;
+    }
+    if (!sub_arg[which] && arg) {
+        cli_usage_error(cmdname, "unexpected argument '%s'", arg);
         return EXIT_USAGE;
     }
     if (which == 5 && o->n_attack_files == 0) {

@@ -152,10 +152,11 @@ static int rules_check(const rules_opts *ro, const cli_opts *o)
     q.quiet = 1;
     vg_attack *kb = cli_load_attack(&q);
     vg_diags *d = vg_diags_new();
-    vg_profile *prof;
+    vg_profile *prof = NULL;
     vg_ruleset *rs = kb && d ? load_rules(ro, kb, &prof, d) : NULL;
     if (!rs) {
         cli_print_diags(d, stderr, 0);
+        vg_profile_free(prof);
         vg_diags_free(d);
         vg_attack_free(kb);
         return EXIT_INPUT;
@@ -291,7 +292,7 @@ static int rules_test(const rules_opts *ro, const cli_opts *o)
     q.quiet = 1;
     vg_attack *kb = cli_load_attack(&q);
     vg_diags *d = vg_diags_new();
-    vg_profile *prof;
+    vg_profile *prof = NULL;
     vg_ruleset *rs = kb && d ? load_rules(ro, kb, &prof, d) : NULL;
     if (rs)
         cli_print_diags(d, stderr, 0);
@@ -300,6 +301,7 @@ static int rules_test(const rules_opts *ro, const cli_opts *o)
             cli_print_diags(d, stderr, 0);
         fprintf(stderr, "vigil: no rule compiled\n");
         vg_ruleset_free(rs);
+        vg_profile_free(prof);
         vg_diags_free(d);
         vg_attack_free(kb);
         return EXIT_INPUT;
@@ -308,6 +310,7 @@ static int rules_test(const rules_opts *ro, const cli_opts *o)
     if (!in) {
         fprintf(stderr, "vigil: %s: cannot open\n", ro->on);
         vg_ruleset_free(rs);
+        vg_profile_free(prof);
         vg_diags_free(d);
         vg_attack_free(kb);
         return EXIT_INPUT;
@@ -333,6 +336,7 @@ static int rules_test(const rules_opts *ro, const cli_opts *o)
         size_t off = 0;
         char err[160];
         if (vg_event_from_json(ev, line, (size_t)len, VG_JSON_AUTO, &off, err, sizeof err)) {
+            fflush(stdout); /* keep the warning in place among the results */
             fprintf(stderr, "%s:%zu:%zu: warning: skipped line: %s\n", ro->on, lineno, off + 1,
                     err);
             bad++;

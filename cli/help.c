@@ -69,6 +69,32 @@ static const help_entry entries[] = {
      "them under \"#text\". Damaged input does not stop the dump: each problem is reported on\n"
      "standard error as FILE:chunk N (byte X): reason, and every intact record is printed.\n"
      "-q hides these warnings. Exit status 3 if a file cannot be read or is not EVTX.\n"},
+    {"scan",
+     "vigil scan PATH... [-r RULES]... [--profile P] [--format table|csv|jsonl] [--db FILE]",
+     "Scan EVTX and JSON-lines files with Sigma rules; print an ATT&CK-tagged timeline.",
+     "PATH is a file or a folder (searched recursively for .evtx, .json, .jsonl, .ndjson and\n"
+     ".gz files); - reads JSON lines from standard input. Without -r the built-in starter\n"
+     "rules are used. One row per match, sorted by time: timestamp, computer, channel, event\n"
+     "ID, level, ATT&CK tactics and techniques, record ID, rule, details and file. The table\n"
+     "is the default on a terminal, JSON lines otherwise (docs/scan.md has the schema).\n"
+     "Options:\n"
+     "  --min-level L         informational, low, medium, high or critical\n"
+     "  --status S,...        rule statuses to use (default: all but deprecated, unsupported)\n"
+     "  --since T, --until T  event time window, ISO 8601 (2026-11-02 or 2026-11-02T10:00:00)\n"
+     "  --include X           only rules with this id, name, tag, technique or tactic\n"
+     "  --exclude X           leave out rules with this id, name, tag, technique or tactic\n"
+     "  --json-form F         auto (default), flat, evtx, ecs or nxlog\n"
+     "  --db FILE             also store matches, their events and the data inventory in\n"
+     "                        SQLite (appends; docs/store.md)\n"
+     "  --placeholders FILE   values for %placeholders% of expand rules\n"
+     "  --no-summary, --no-sort, -q\n"
+     "The summary (events, files, matches by level, top rules, tactics per host) goes to\n"
+     "standard error unless the output is a table. A progress line is shown on a terminal.\n"
+     "Exit status 3 when a file could not be read (the others are still scanned).\n"},
+    {"data inventory", "vigil data inventory PATH... [--json]",
+     "What the logs contain: sources, hosts, time range and field fill rates.",
+     "Per channel and event ID: the number of events, the hosts that sent them, the first and\n"
+     "last event time, and for each field the share of events that carry it.\n"},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
      ""},
     {"version", "vigil version", "Print the version.", ""},

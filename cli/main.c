@@ -79,6 +79,10 @@ int main(int argc, char **argv)
         return cmd_attack(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "data") == 0)
+        return cmd_data(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "dump") == 0)
         return cmd_dump(argc - 1, argv + 1, &o);
     cli_usage_error(NULL, "unknown command '%s'", cmd);

@@ -50,7 +50,7 @@ static void print_caret(FILE *out, const vg_diag *d)
         return;
     static char buf[1 << 16];
     long n = source_line(d->file, d->line, buf, sizeof buf);
-    if (n < 0)
+    if (n <= 0) /* unreadable, or an empty line: nothing to point at */
         return;
     long col = (long)d->col - 1, start = 0;
     if (col > n)
@@ -67,28 +67,35 @@ static void print_caret(FILE *out, const vg_diag *d)
     fputs("^\n", out);
 }
 
+static void print_diag(const vg_diag *r, FILE *out, int color)
+{
+    const char *on = "", *off = "";
+    if (color) {
+        on = r->severity == VG_SEV_ERROR ? "\033[1;31m" : "\033[1;33m";
+        off = "\033[0m";
+    }
+    /* no file: the problem belongs to the whole input, named like compilers do ("cc1:") */
+    fprintf(out, "%s:", r->file ? r->file : "vigil");
+    if (r->line)
+        fprintf(out, "%u:%u:", r->line, r->col);
+    fprintf(out, " %s%s:%s %s", on, sev_name(r->severity), off, r->message);
+    if (r->object)
+        fprintf(out, " [%s]", r->object);
+    if (r->line)
+        fprintf(out, " (byte %llu)", (unsigned long long)r->offset);
+    fputc('\n', out);
+    print_caret(out, r);
+}
+
+void cli_print_one_diag(const vg_diag *r, FILE *out)
+{
+    print_diag(r, out, 0);
+}
+
 void cli_print_diags(const vg_diags *d, FILE *out, int color)
 {
-    for (size_t i = 0; i < vg_diags_count(d); i++) {
-        const vg_diag *r = vg_diags_get(d, i);
-        const char *on = "", *off = "";
-        if (color) {
-            on = r->severity == VG_SEV_ERROR ? "\033[1;31m" : "\033[1;33m";
-            off = "\033[0m";
-        }
-        if (r->file)
-            fprintf(out, "%s:", r->file);
-        if (r->line)
-            fprintf(out, "%u:%u:", r->line, r->col);
-        fprintf(out, "%s%s %s:%s %s", r->file || r->line ? " " : "", on, sev_name(r->severity), off,
-                r->message);
-        if (r->object)
-            fprintf(out, " [%s]", r->object);
-        if (r->line)
-            fprintf(out, " (byte %llu)", (unsigned long long)r->offset);
-        fputc('\n', out);
-        print_caret(out, r);
-    }
+    for (size_t i = 0; i < vg_diags_count(d); i++)
+        print_diag(vg_diags_get(d, i), out, color);
 }
 
 /* ---- JSON writer ---- */
@@ -139,12 +146,34 @@ void jw_end(jw *w, char close)
         fputc('\n', w->f);
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0 if the bytes there are not one. */
+static size_t utf8_valid(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (s[0] >= 0xF5)
+        n = 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
 static void raw_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
+        if (c >= 0x80) { /* JSON output is always valid UTF-8 */
+            size_t n = utf8_valid((const unsigned char *)s);
+            if (!n) {
+                fputs("\\ufffd", f);
+            } else {
+                fwrite(s, 1, n, f);
+                s += n - 1;
+            }
+        } else if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
         else if (c == '\n')
             fputs("\\n", f);

@@ -344,15 +344,98 @@ int vg_event_field(const vg_event *ev, size_t i, vg_str *name, vg_str *value, vg
 long vg_event_find(const vg_event *ev, const char *name, size_t nlen);
 
 typedef enum {
-    VG_JSON_AUTO, /* per line: the evtx nested form if it has Event.System, else flat */
-    VG_JSON_FLAT, /* top-level keys are fields; nested objects become dotted names */
-    VG_JSON_EVTX, /* the Rust evtx crate's form: Event.System, Event.EventData/UserData */
+    VG_JSON_AUTO,  /* per line: the evtx nested form if it has Event.System, else flat */
+    VG_JSON_FLAT,  /* top-level keys are fields; nested objects become dotted names */
+    VG_JSON_EVTX,  /* the Rust evtx crate's form: Event.System, Event.EventData/UserData */
+    VG_JSON_ECS,   /* Winlogbeat / Elastic Common Schema: winlog.*, event.code, host.name */
+    VG_JSON_NXLOG, /* NXLog im_msvistalog: flat, with SourceName, Hostname, RecordNumber */
 } vg_json_form;
 
+/* The form vg_event_from_json() used for the last document it read (never VG_JSON_AUTO). */
+vg_json_form vg_event_form(const vg_event *ev);
+/* Form names: "auto", "flat", "evtx", "ecs", "nxlog". */
+const char *vg_json_form_name(vg_json_form f);
+int vg_json_form_parse(const char *name, vg_json_form *out);
+
 /* Replace ev's fields with those of one JSON document. On VG_ERR_SYNTAX, *err_off is the byte
- * offset of the problem and err (errcap bytes) the reason. */
+ * offset of the problem and err (errcap bytes) the reason. ECS and NXLog documents keep their
+ * own fields and gain the Sigma Windows names where those are missing (Channel, EventID,
+ * Computer, Provider_Name, EventRecordID, and winlog.event_data.X as X); docs/inputs.md. */
 int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
                        size_t *err_off, char *err, size_t errcap);
+
+/* The event's time as written, from the first of TimeCreated_SystemTime, SystemTime,
+ * @timestamp, EventTime, UtcTime, timestamp; {NULL, 0} if none. */
+vg_str vg_event_time(const vg_event *ev);
+/* Copy the time into buf as UTC ISO 8601 "YYYY-MM-DDTHH:MM:SS.ffffffZ" when it parses (space
+ * or T separator, optional fraction and Z/offset), else as written; "" when absent. Returns
+ * the length. */
+size_t vg_event_time_iso(const vg_event *ev, char *buf, size_t cap);
+/* Value of the first field named name, or {NULL, 0}. */
+vg_str vg_event_get(const vg_event *ev, const char *name);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Data inventory: what logs really contain                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Counts events per (computer, channel, event ID) with first and last time, and per
+ * (channel, event ID) how many events carry each field (its fill rate). */
+typedef struct vg_inventory vg_inventory;
+
+typedef struct vg_inventory_source {
+    const char *channel;
+    const char *event_id;
+    uint64_t events;
+    const char *first, *last; /* ISO times, "" if the events had none */
+    size_t n_hosts;
+    const char *const *hosts; /* computers seen, sorted */
+    const uint64_t *host_events;
+    size_t n_fields;
+    const char *const *fields;    /* field names in first-seen order */
+    const uint64_t *field_events; /* events carrying each field (non-empty value) */
+} vg_inventory_source;
+
+vg_inventory *vg_inventory_new(void);
+void vg_inventory_free(vg_inventory *inv);
+int vg_inventory_add(vg_inventory *inv, const vg_event *ev);
+/* Sources sorted by channel then event ID (numerically). Views are owned by the inventory and
+ * valid until the next add or free. */
+size_t vg_inventory_count(const vg_inventory *inv);
+int vg_inventory_source_get(vg_inventory *inv, size_t i, vg_inventory_source *out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Inputs: EVTX files and JSON lines (plain or gzip), one event at a time                     */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct vg_input vg_input;
+
+typedef enum {
+    VG_INPUT_EVTX,
+    VG_INPUT_JSONL,
+} vg_input_kind;
+
+/* Where the current event came from. */
+typedef struct vg_input_info {
+    vg_input_kind kind;
+    const char *file;   /* the path as given ("-" for standard input); owned by the input */
+    uint64_t record_id; /* the event's EventRecordID field, else the EVTX record number, or 0 */
+    uint64_t line;      /* JSON lines: 1-based line number; EVTX: 0 */
+    uint64_t offset;    /* byte offset of the record or line in the (uncompressed) input */
+} vg_input_info;
+
+/* Open path ("-" = standard input): an EVTX file when it starts with the EVTX signature,
+ * otherwise JSON lines, gzip-compressed or not, in the given form (VG_JSON_AUTO detects it per
+ * line). Problems are appended to diags (may be NULL; it must outlive the input): a malformed
+ * line is a warning with file, line and column, and reading goes on. *out is owned by the
+ * caller: vg_input_close() it. */
+int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input **out);
+/* Next event into ev. Returns 1, 0 at the end, or a negative VG_ERR_* that ends the input. */
+int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info);
+/* The current event as one line of JSON (EVTX records rendered in the evtx crate's form);
+ * owned by the input, valid until the next call. */
+int vg_input_json(vg_input *in, const char **json, size_t *len);
+vg_input_kind vg_input_kind_of(const vg_input *in);
+void vg_input_close(vg_input *in);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Log-source profiles                                                                         */
@@ -433,6 +516,9 @@ int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *dia
 int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
                           vg_diags *diags);
 int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags);
+/* Compile vigil's own starter rule pack (rules/starter/, compiled into the binary): one
+ * technique in each ATT&CK tactic, the default rules of `vigil scan`. */
+int vg_ruleset_add_starter(vg_ruleset *rs, vg_diags *diags);
 
 /* After the last add: apply filters to the rules they name, check correlation references.
  * The ruleset is immutable afterwards and may be shared by threads. */
@@ -458,6 +544,41 @@ int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud);
 int vg_matcher_test(vg_matcher *m, const vg_rule *rule, const vg_event *ev, char **why);
 
 const char *vg_level_name(vg_level l);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Store: scan results in SQLite (docs/store.md has the schema)                                */
+/* ------------------------------------------------------------------------------------------ */
+
+#define VG_STORE_SCHEMA_VERSION 1
+
+typedef struct vg_store vg_store;
+
+/* Open or create the database at path and bring its schema to VG_STORE_SCHEMA_VERSION; a
+ * database written by a newer vigil is refused (VG_ERR_UNSUPPORTED). *out is owned by the
+ * caller: vg_store_close() it. */
+int vg_store_open(const char *path, vg_store **out, vg_diags *diags);
+void vg_store_close(vg_store *st);
+
+/* A scan appends: begin gives its id, then rules, matches and inventory rows are added, and
+ * end records the totals and commits. Nothing of a scan is visible before end. */
+int vg_store_scan_begin(vg_store *st, const char *command_line, int64_t *scan_id);
+int vg_store_add_rule(vg_store *st, const vg_rule *rule);
+
+typedef struct vg_store_match {
+    int64_t scan_id;
+    const char *time; /* ISO 8601 UTC, or "" */
+    const char *computer, *channel, *event_id;
+    uint64_t record_id;
+    const vg_rule *rule;
+    const char *file;
+    uint64_t line, offset;
+    const char *event_json; /* the whole event, one line of JSON */
+    size_t event_json_len;
+} vg_store_match;
+int vg_store_add_match(vg_store *st, const vg_store_match *m);
+int vg_store_add_inventory(vg_store *st, int64_t scan_id, vg_inventory *inv);
+int vg_store_scan_end(vg_store *st, int64_t scan_id, uint64_t files, uint64_t events,
+                      uint64_t matches);
 
 /* ------------------------------------------------------------------------------------------ */
 /* EVTX (Windows XML event logs)                                                               */

@@ -11,4 +11,14 @@ target_link_libraries(sigma_conformance PRIVATE vigil)
 target_include_directories(sigma_conformance PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(sigma_conformance PRIVATE ${VG_WARNINGS})
 add_test(NAME sigma_conformance COMMAND sigma_conformance ${VG_SHARED_DIR}/oracle
-  ${CMAKE_CURRENT_LIST_DIR}/sigma/conformance-explained.txt)
+  ${CMAKE_CURRENT_LIST_DIR}/sigma/conformance-explained.txt ${VG_SHARED_DIR}/evtx)
+set_tests_properties(sigma_conformance PROPERTIES TIMEOUT 1500)
+
+# cmocka unit tests of the Sigma engine's parts and of events from JSON (tests/sigma/test_sigma.c):
+# glob matching, encodings, windash, ISO weeks, CIDR, the condition parser, every Sigma limit.
+add_executable(test_sigma ${CMAKE_CURRENT_LIST_DIR}/sigma/test_sigma.c)
+target_link_libraries(test_sigma PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_sigma PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(test_sigma PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_sigma COMMAND test_sigma)
+set_tests_properties(unit_test_sigma PROPERTIES TIMEOUT 600 LABELS unit)

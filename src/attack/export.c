@@ -97,7 +97,7 @@ static void export_obj(const vg_attack *kb, vg__buf *b, const vg__aobj *o)
         key_str(b, "x_mitre_version", p->version);
     if (*p->modified)
         key_str(b, "modified", p->modified);
-    if (*p->shortname)
+    if (*p->shortname || p->kind == VG_ATTACK_TACTIC) /* required of tactics, even if empty */
         key_str(b, "x_mitre_shortname", p->shortname);
     const char *doms[3];
     size_t nd = 0;

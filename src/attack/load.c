@@ -356,11 +356,19 @@ static int read_one(loadctx *c, uint32_t obj, size_t index)
         return 0;
     }
     const char *id = get_str(c, obj, "id", 1);
+    if (id && !*id) { /* no identity: could never be referenced or looked up */
+        diag(c, VG_ERR_TYPE, VG_SEV_ERROR, vg__json_get(c->j, obj, "id"),
+             "field \"id\" must not be empty");
+        id = NULL;
+    }
     c->cur_id = id;
     uint32_t tt = vg__json_get(c->j, obj, "type");
     if (!tt || c->j->tok[tt].type != VG_J_STR) {
-        diag(c, VG_ERR_TYPE, VG_SEV_ERROR, tt ? tt : obj,
-             tt ? "field \"type\" must be a string" : "missing required field \"type\"");
+        char m[96] = "missing required field \"type\"";
+        if (tt)
+            snprintf(m, sizeof m, "field \"type\" must be a string, not %s",
+                     type_name(c->j->tok[tt].type));
+        diag(c, VG_ERR_TYPE, VG_SEV_ERROR, tt ? tt : obj, m);
         return 0;
     }
     if (!id)
@@ -431,8 +439,11 @@ int vg_attack_load_buffer(vg_attack *kb, const char *buf, size_t len, const char
     if (rc) {
         uint32_t line, col;
         vg__line_col(buf, len, j.err_off, &line, &col);
-        vg__diag_add(diags, rc, VG_SEV_ERROR, name, line, col, j.err_off, NULL, "%s",
-                     rc == VG_ERR_SYNTAX ? j.err : vg_strerror(rc));
+        const char *hint = "";
+        if (rc == VG_ERR_SYNTAX && j.err_off >= len)
+            hint = len ? " (is the file truncated?)" : " (the file is empty)";
+        vg__diag_add(diags, rc, VG_SEV_ERROR, name, line, col, j.err_off, NULL, "%s%s",
+                     rc == VG_ERR_SYNTAX ? j.err : vg_strerror(rc), hint);
         goto done;
     }
     loadctx c = {kb, &j, name, diags, 0, NULL, 0, 0};
@@ -440,14 +451,28 @@ int vg_attack_load_buffer(vg_attack *kb, const char *buf, size_t len, const char
     uint32_t objects = vg__json_get(&j, 0, "objects");
     if (j.tok[0].type != VG_J_OBJ || !type || j.tok[type].type != VG_J_STR ||
         !vg__str_eq(vg__json_raw(&j, type), VG_STR("bundle"))) {
-        diag(&c, VG_ERR_TYPE, VG_SEV_ERROR, type ? type : 0,
-             "not a STIX bundle: expected an object with \"type\": \"bundle\"");
+        char m[160];
+        if (j.tok[0].type != VG_J_OBJ)
+            snprintf(m, sizeof m, "not a STIX bundle: expected an object, found %s",
+                     type_name(j.tok[0].type));
+        else if (!type)
+            snprintf(m, sizeof m, "not a STIX bundle: the object has no \"type\" field");
+        else if (j.tok[type].type != VG_J_STR)
+            snprintf(m, sizeof m, "not a STIX bundle: \"type\" must be \"bundle\", not %s",
+                     type_name(j.tok[type].type));
+        else
+            snprintf(m, sizeof m, "not a STIX bundle: \"type\" is \"%.*s\", expected \"bundle\"",
+                     (int)(j.tok[type].len < 40 ? j.tok[type].len : 40), j.src + j.tok[type].off);
+        diag(&c, VG_ERR_TYPE, VG_SEV_ERROR, type ? type : 0, m);
         rc = VG_ERR_TYPE;
         goto done;
     }
     if (!objects || j.tok[objects].type != VG_J_ARR) {
-        diag(&c, VG_ERR_TYPE, VG_SEV_ERROR, objects ? objects : 0,
-             "not a STIX bundle: \"objects\" must be an array");
+        char m[96] = "not a STIX bundle: no \"objects\" field";
+        if (objects)
+            snprintf(m, sizeof m, "not a STIX bundle: \"objects\" must be an array, not %s",
+                     type_name(j.tok[objects].type));
+        diag(&c, VG_ERR_TYPE, VG_SEV_ERROR, objects ? objects : 0, m);
         rc = VG_ERR_TYPE;
         goto done;
     }

@@ -27,6 +27,9 @@
 #define VG_SIGMA_MAX_MODIFIERS  8    /* modifiers on one field */
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
 
+/* Inputs */
+#define VG_INPUT_MAX_LINE (64u << 20) /* one JSON line */
+
 /* Events */
 #define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */
 #define VG_EVENT_MAX_DEPTH  32   /* nesting flattened from JSON */

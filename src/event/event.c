@@ -57,7 +57,7 @@ static int put_bytes(vg_event *ev, const char *p, size_t n, uint32_t *off)
         ev->cap = cap;
     }
     *off = (uint32_t)ev->used;
-    if (n)
+    if (n && p)
         memcpy(ev->bytes + ev->used, p, n);
     ev->bytes[ev->used + n] = 0;
     ev->used += n + 1;
@@ -77,6 +77,22 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
         ev->fields = f;
         ev->fcap = cap;
     }
+    /* name or value may point into this event's own bytes (aliases): grow first, then
+     * rebase them if the buffer moved */
+    const char *old = ev->bytes;
+    int name_in = old && name >= old && name < old + ev->used;
+    int value_in = old && value >= old && value < old + ev->used;
+    size_t name_off = name_in ? (size_t)(name - old) : 0;
+    size_t value_off = value_in ? (size_t)(value - old) : 0;
+    uint32_t probe;
+    size_t used = ev->used;
+    if (put_bytes(ev, NULL, nlen + vlen + 1, &probe))
+        return VG_ERR_NOMEM;
+    ev->used = used;
+    if (name_in)
+        name = ev->bytes + name_off;
+    if (value_in)
+        value = ev->bytes + value_off;
     vg__field *f = &ev->fields[ev->n];
     if (put_bytes(ev, name, nlen, &f->name) || put_bytes(ev, value, vlen, &f->value))
         return VG_ERR_NOMEM;
@@ -250,6 +266,84 @@ static void flatten_evtx(flat *fl, uint32_t event)
     }
 }
 
+/* Which form a document is in, from its top-level keys. */
+static vg_json_form detect_form(const vg__json *j, uint32_t event)
+{
+    if (event && j->tok[event].type == VG_J_OBJ && vg__json_get(j, event, "System"))
+        return VG_JSON_EVTX;
+    uint32_t w = vg__json_get(j, 0, "winlog");
+    if (w && j->tok[w].type == VG_J_OBJ)
+        return VG_JSON_ECS;
+    if (vg__json_get(j, 0, "SourceModuleType") ||
+        (vg__json_get(j, 0, "Hostname") && vg__json_get(j, 0, "SourceName")))
+        return VG_JSON_NXLOG;
+    return VG_JSON_FLAT;
+}
+
+/* Sigma names for ECS and NXLog fields, added only when the event lacks them. */
+static const struct {
+    uint8_t form;
+    const char *from, *to;
+} aliases[] = {
+    {VG_JSON_ECS, "winlog.channel", "Channel"},
+    {VG_JSON_ECS, "winlog.event_id", "EventID"},
+    {VG_JSON_ECS, "event.code", "EventID"},
+    {VG_JSON_ECS, "winlog.computer_name", "Computer"},
+    {VG_JSON_ECS, "host.name", "Computer"},
+    {VG_JSON_ECS, "winlog.provider_name", "Provider_Name"},
+    {VG_JSON_ECS, "winlog.provider_guid", "Provider_Guid"},
+    {VG_JSON_ECS, "winlog.record_id", "EventRecordID"},
+    {VG_JSON_ECS, "winlog.process.pid", "Execution_ProcessID"},
+    {VG_JSON_ECS, "winlog.process.thread.id", "Execution_ThreadID"},
+    {VG_JSON_ECS, "winlog.user.identifier", "Security_UserID"},
+    {VG_JSON_ECS, "@timestamp", "TimeCreated_SystemTime"},
+    {VG_JSON_NXLOG, "SourceName", "Provider_Name"},
+    {VG_JSON_NXLOG, "ProviderGuid", "Provider_Guid"},
+    {VG_JSON_NXLOG, "Hostname", "Computer"},
+    {VG_JSON_NXLOG, "RecordNumber", "EventRecordID"},
+    {VG_JSON_NXLOG, "ExecutionProcessID", "Execution_ProcessID"},
+    {VG_JSON_NXLOG, "ExecutionThreadID", "Execution_ThreadID"},
+    {VG_JSON_NXLOG, "UserID", "Security_UserID"},
+    {VG_JSON_NXLOG, "@timestamp", "TimeCreated_SystemTime"},
+};
+
+static int add_aliases(vg_event *ev, vg_json_form form)
+{
+    size_t n = ev->n; /* only the document's own fields are sources */
+    for (size_t a = 0; a < VG_ARRAY_LEN(aliases); a++) {
+        if (aliases[a].form != form || vg_event_find(ev, aliases[a].to, strlen(aliases[a].to)) >= 0)
+            continue;
+        long i = vg_event_find(ev, aliases[a].from, strlen(aliases[a].from));
+        if (i < 0)
+            continue;
+        vg__field f = ev->fields[i];
+        int rc = vg_event_add(ev, aliases[a].to, strlen(aliases[a].to), ev->bytes + f.value, f.vlen,
+                              (vg_value_type)f.type);
+        if (rc)
+            return rc;
+    }
+    /* winlog.event_data.X / winlog.user_data.X -> X */
+    static const char *const prefixes[] = {"winlog.event_data.", "winlog.user_data."};
+    for (size_t i = 0; form == VG_JSON_ECS && i < n; i++) {
+        for (size_t p = 0; p < VG_ARRAY_LEN(prefixes); p++) {
+            size_t pl = strlen(prefixes[p]);
+            vg__field f = ev->fields[i];
+            if (f.nlen <= pl || memcmp(ev->bytes + f.name, prefixes[p], pl) != 0)
+                continue;
+            /* copy the name first: adding may move the byte buffer */
+            char name[512];
+            size_t nl = f.nlen - pl < sizeof name ? f.nlen - pl : sizeof name - 1;
+            memcpy(name, ev->bytes + f.name + pl, nl);
+            if (vg_event_find(ev, name, nl) >= 0)
+                continue;
+            int rc = vg_event_add(ev, name, nl, ev->bytes + f.value, f.vlen, (vg_value_type)f.type);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
                        size_t *err_off, char *err, size_t errcap)
 {
@@ -276,14 +370,108 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
     fl->j = &ev->json;
     fl->rc = 0;
     uint32_t event = vg__json_get(&ev->json, 0, "Event");
-    int evtx = form == VG_JSON_EVTX ||
-               (form == VG_JSON_AUTO && event && ev->json.tok[event].type == VG_J_OBJ &&
-                vg__json_get(&ev->json, event, "System"));
-    if (evtx && event && ev->json.tok[event].type == VG_J_OBJ)
+    if (form == VG_JSON_AUTO)
+        form = detect_form(&ev->json, event);
+    ev->form = form;
+    if (form == VG_JSON_EVTX && event && ev->json.tok[event].type == VG_J_OBJ)
         flatten_evtx(fl, event);
     else
         flatten(fl, 0, 0, 1, 0);
     rc = fl->rc;
     free(fl);
+    if (!rc && (form == VG_JSON_ECS || form == VG_JSON_NXLOG))
+        rc = add_aliases(ev, form);
     return rc;
+}
+
+vg_json_form vg_event_form(const vg_event *ev)
+{
+    return ev ? (vg_json_form)ev->form : VG_JSON_FLAT;
+}
+
+static const char *const form_names[] = {"auto", "flat", "evtx", "ecs", "nxlog"};
+
+const char *vg_json_form_name(vg_json_form f)
+{
+    return (unsigned)f < VG_ARRAY_LEN(form_names) ? form_names[f] : "?";
+}
+
+int vg_json_form_parse(const char *name, vg_json_form *out)
+{
+    for (size_t i = 0; i < VG_ARRAY_LEN(form_names); i++)
+        if (name && strcmp(name, form_names[i]) == 0) {
+            *out = (vg_json_form)i;
+            return 0;
+        }
+    return VG_ERR_INVAL;
+}
+
+/* ---- time and lookups ---- */
+
+vg_str vg_event_get(const vg_event *ev, const char *name)
+{
+    long i = vg_event_find(ev, name, strlen(name));
+    if (i < 0)
+        return (vg_str){NULL, 0};
+    const vg__field *f = &ev->fields[i];
+    return (vg_str){ev->bytes + f->value, f->vlen};
+}
+
+vg_str vg_event_time(const vg_event *ev)
+{
+    static const char *const names[] = {
+        "TimeCreated_SystemTime", "SystemTime", "@timestamp", "EventTime", "UtcTime", "timestamp"};
+    for (size_t i = 0; i < VG_ARRAY_LEN(names); i++) {
+        vg_str v = vg_event_get(ev, names[i]);
+        if (v.ptr && v.len)
+            return v;
+    }
+    return (vg_str){NULL, 0};
+}
+
+static int num(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+size_t vg_event_time_iso(const vg_event *ev, char *buf, size_t cap)
+{
+    vg_str t = vg_event_time(ev);
+    if (!cap)
+        return 0;
+    buf[0] = 0;
+    if (!t.ptr)
+        return 0;
+    int y, mo, d, h, mi, se;
+    const char *p = t.ptr;
+    if (t.len >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
+        p[13] == ':' && p[16] == ':' && num(p, 4, &y) && num(p + 5, 2, &mo) && num(p + 8, 2, &d) &&
+        num(p + 11, 2, &h) && num(p + 14, 2, &mi) && num(p + 17, 2, &se)) {
+        char frac[7] = "000000";
+        size_t i = 19;
+        if (i < t.len && p[i] == '.') {
+            size_t k = 0;
+            for (i++; i < t.len && p[i] >= '0' && p[i] <= '9'; i++)
+                if (k < 6)
+                    frac[k++] = p[i];
+        }
+        /* a trailing Z or +00:00 is UTC; other offsets are kept as written */
+        int utc = i >= t.len || p[i] == 'Z' || (t.len - i == 6 && memcmp(p + i, "+00:00", 6) == 0);
+        if (utc) {
+            int n =
+                snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%sZ", y, mo, d, h, mi, se, frac);
+            return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+        }
+    }
+    size_t n = t.len < cap - 1 ? t.len : cap - 1;
+    memcpy(buf, t.ptr, n);
+    buf[n] = 0;
+    return n;
 }

@@ -31,6 +31,8 @@ static int cerr(vg__cctx *c, const vg__ynode *at, int code, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (!at)
+        at = c->cur; /* value being compiled (expansion limits), as for warnings */
     if (!c->failed)
         vg__diag_add(c->diags, code, VG_SEV_ERROR, c->file, at ? at->line : c->doc_line,
                      at ? at->col : 1, at ? at->offset : 0, c->rule_id, "%s", msg);
@@ -123,7 +125,7 @@ static void add_unique(const vg_attack_obj **arr, size_t *n, size_t cap, const v
 
 /* Resolve ATT&CK tags: techniques first (they are the hints for split tactics), then tactics;
  * the rule's tactics also include every resolved technique's own tactics. */
-static void resolve_tags(vg__cctx *c, vg_rule *r)
+static void resolve_tags(vg__cctx *c, vg_rule *r, const vg__ynode *tags)
 {
     size_t cap = r->n_tags * VG_TAG_MAX_OBJS + 64;
     const vg_attack_obj **tech = vg__arena_alloc(&c->rs->arena, cap * sizeof *tech);
@@ -148,7 +150,8 @@ static void resolve_tags(vg__cctx *c, vg_rule *r)
                 continue;
             if (res.status == VG_TAG_UNKNOWN || res.status == VG_TAG_INVALID) {
                 unres[nu++] = r->tags[i];
-                vg__cwarn(c, NULL, "tag '%s': %s", r->tags[i], res.note);
+                vg__cwarn(c, tags && tags->type == VG_Y_SEQ && i < tags->n ? tags->items[i] : NULL,
+                          "tag '%s': %s", r->tags[i], res.note);
                 continue;
             }
             if (!is_tech && res.cls != VG_TAG_TACTIC)
@@ -172,7 +175,8 @@ static void resolve_tags(vg__cctx *c, vg_rule *r)
 static void read_meta(vg__cctx *c, const vg__ynode *doc, vg_rule *r)
 {
     const vg__ynode *title = vg__yaml_get(doc, "title");
-    if (!title || title->type != VG_Y_SCALAR || !title->len)
+    /* a plain null is no title; a list or map is reported by opt_scalar() as the wrong type */
+    if (!title || vg__yaml_is_null(title) || (title->type == VG_Y_SCALAR && !title->len))
         cerr(c, title ? title : doc, VG_ERR_TYPE, "a rule needs a 'title'");
     r->title = opt_scalar(c, doc, "title");
     r->name = opt_scalar(c, doc, "name");
@@ -211,7 +215,7 @@ static void read_meta(vg__cctx *c, const vg__ynode *doc, vg_rule *r)
     r->product = opt_scalar(c, ls, "product");
     r->category = opt_scalar(c, ls, "category");
     r->service = opt_scalar(c, ls, "service");
-    resolve_tags(c, r);
+    resolve_tags(c, r, vg__yaml_get(doc, "tags"));
 }
 
 /* ---------------------------------------------------------------- detection */
@@ -405,6 +409,10 @@ static int compile_correlation(vg__cctx *c, const vg__ynode *corr, vg__rule *r)
         return cerr(c, corr, VG_ERR_TYPE, "'correlation' must be a map");
     const char *type = opt_scalar(c, corr, "type");
     int t = one_of(type, types, VG_ARRAY_LEN(types));
+    if (t < 0 && !*type)
+        return cerr(c, corr, VG_ERR_SYNTAX, "a correlation needs a 'type' (%s)",
+                    "event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, "
+                    "value_percentile");
     if (t < 0)
         return cerr(c, vg__yaml_get(corr, "type") ? vg__yaml_get(corr, "type") : corr, VG_ERR_RANGE,
                     "unknown correlation type '%s' (%s)", type,
@@ -417,14 +425,15 @@ static int compile_correlation(vg__cctx *c, const vg__ynode *corr, vg__rule *r)
     const vg__ynode *ts = vg__yaml_get(corr, "timespan");
     if (!ts || ts->type != VG_Y_SCALAR || !check_timespan(ts->str))
         return cerr(c, ts ? ts : corr, VG_ERR_SYNTAX,
-                    "'timespan' must be a number and a unit (s, m, h, d), e.g. 90m");
+                    "'timespan' must be a number and a unit (s, m, h, d, w, M, y), e.g. 90m");
     const vg__ynode *gb = vg__yaml_get(corr, "group-by");
     if (gb && gb->type != VG_Y_SEQ && gb->type != VG_Y_SCALAR)
         return cerr(c, gb, VG_ERR_TYPE, "'group-by' must be a list of fields");
     const vg__ynode *cond = vg__yaml_get(corr, "condition");
     int temporal = t == 2 || t == 3;
     if (!cond && !temporal)
-        return cerr(c, corr, VG_ERR_SYNTAX, "a %s correlation needs a 'condition'", type);
+        return cerr(c, corr, VG_ERR_SYNTAX, "%s %s correlation needs a 'condition'",
+                    t == 0 ? "an" : "a", type);
     if (cond) {
         if (cond->type != VG_Y_MAP)
             return cerr(c, cond, VG_ERR_TYPE,
@@ -475,6 +484,7 @@ static vg__rule *new_rule(vg__cctx *c, const vg__ynode *doc)
         return NULL;
     r->pub.file = c->file;
     r->pub.line = doc->line;
+    r->offset = doc->offset;
     r->pub.correlation_type = "";
     return r;
 }

@@ -140,6 +140,15 @@ static vg__cnode *parse_quantifier(parser *p, vg__str q)
         snprintf(t, sizeof t, "%.*s", (int)(target.len < 100 ? target.len : 100), target.ptr);
         return error_at(p, tpos, "'%s' matches no search identifier", t);
     }
+    if (!all && count > n->n_refs) { /* never true, like '0 of' */
+        char t[200];
+        snprintf(t, sizeof t, "%u of %.*s", count, (int)(target.len < 100 ? target.len : 100),
+                 target.ptr);
+        char msg[260];
+        snprintf(msg, sizeof msg, "'%s' is never true: only %zu search identifier%s match%s", t,
+                 n->n_refs, n->n_refs == 1 ? "" : "s", n->n_refs == 1 ? "es" : "");
+        return error_at(p, qpos, "%s", msg);
+    }
     return n;
 }
 
@@ -202,9 +211,10 @@ static vg__cnode *parse_not(parser *p)
 {
     vg__str w = peek_word(p);
     if (word_is(w, "not")) {
+        size_t at = p->pos; /* errors point at this 'not' */
         p->pos += w.len;
         if (++p->depth > VG_SIGMA_MAX_COND_DEPTH)
-            return error_at(p, p->pos, "%s", "condition nested too deeply");
+            return error_at(p, at, "%s", "condition nested too deeply");
         vg__cnode *a = parse_not(p);
         p->depth--;
         if (!a)

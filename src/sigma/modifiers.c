@@ -93,12 +93,11 @@ static int check_combination(vg__cctx *c, const vg__ynode *at, const vg__mods *m
     uint8_t first[8] = {0};
     for (size_t i = 0; i < m->n; i++) {
         int g = group_of(m->order[i]);
-        if (g != G_NONE && g != G_REFLAG && g != G_ENC && count[g]++)
+        /* one modifier per exclusive group; every group is counted for the checks below */
+        if (g != G_NONE && g != G_REFLAG && g != G_ENC && count[g])
             return bad(c, at, "modifiers '%s' and '%s' cannot be combined", name_of(first[g]),
                        name_of(m->order[i]));
-        if (!count[g] || g == G_NONE || g == G_REFLAG || g == G_ENC)
-            first[g] = m->order[i];
-        if (g == G_TYPE)
+        if (!count[g]++)
             first[g] = m->order[i];
     }
     int re = HAS(m, M_RE), typed = count[G_TYPE] > 0;
@@ -147,8 +146,11 @@ int vg__mods_parse(vg__cctx *c, const vg__ynode *at, const char *text, vg__mods 
             return bad(c, at, "unknown modifier '%s'%s", name, n ? "" : " (empty)");
         if (HAS(out, found))
             return bad(c, at, "modifier '%s' is given twice%s", name, "");
-        if (out->n >= VG_SIGMA_MAX_MODIFIERS)
-            return bad(c, at, "too many modifiers%s%s", "", "");
+        if (out->n >= VG_SIGMA_MAX_MODIFIERS) {
+            char lim[16];
+            snprintf(lim, sizeof lim, "%d", VG_SIGMA_MAX_MODIFIERS);
+            return bad(c, at, "too many modifiers (at most %s)%s", lim, "");
+        }
         out->bits |= 1ull << found;
         out->order[out->n++] = (uint8_t)found;
         text = e ? e + 1 : NULL;

@@ -204,6 +204,16 @@ int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags)
     return S_ISDIR(st.st_mode) ? add_dir(rs, path, 0, diags) : add_file(rs, path, diags);
 }
 
+extern const char vg__starter_start[];
+extern const char vg__starter_end[];
+
+int vg_ruleset_add_starter(vg_ruleset *rs, vg_diags *diags)
+{
+    return vg_ruleset_add_buffer(rs, vg__starter_start,
+                                 (size_t)(vg__starter_end - vg__starter_start), "<starter rules>",
+                                 diags);
+}
+
 static const vg__rule *lookup(const vg_ruleset *rs, const char *key)
 {
     size_t it = 0;
@@ -243,8 +253,9 @@ int vg_ruleset_finalize(vg_ruleset *rs, vg_diags *diags)
                 continue;
             const vg__rule *prev = lookup(rs, keys[k]);
             if (prev) {
-                vg__diag_add(diags, VG_ERR_DUP, VG_SEV_WARNING, r->pub.file, r->pub.line, 1, 0,
-                             keys[k], "%s '%s' is also used by %s:%u; lookups find the first",
+                vg__diag_add(diags, VG_ERR_DUP, VG_SEV_WARNING, r->pub.file, r->pub.line, 1,
+                             r->offset, keys[k],
+                             "%s '%s' is also used by %s:%u; lookups find the first",
                              k ? "rule name" : "rule id", keys[k], prev->pub.file, prev->pub.line);
                 continue;
             }
@@ -258,8 +269,9 @@ int vg_ruleset_finalize(vg_ruleset *rs, vg_diags *diags)
             for (size_t t = 0; t < f->n_filter_targets; t++) {
                 vg__rule *target = (vg__rule *)lookup(rs, f->filter_targets[t]);
                 if (!target)
-                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1, 0,
-                                 f->pub.id, "filter names rule '%s', which is not loaded",
+                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1,
+                                 f->offset, f->pub.id,
+                                 "filter names rule '%s', which is not loaded",
                                  f->filter_targets[t]);
                 else if (attach_filter(rs, target, f))
                     return VG_ERR_NOMEM;
@@ -274,8 +286,8 @@ int vg_ruleset_finalize(vg_ruleset *rs, vg_diags *diags)
         if (f->pub.kind == VG_RULE_CORRELATION)
             for (size_t t = 0; t < f->n_corr_rules; t++)
                 if (!lookup(rs, f->corr_rules[t]))
-                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1, 0,
-                                 f->pub.id,
+                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, f->pub.file, f->pub.line, 1,
+                                 f->offset, f->pub.id,
                                  "correlation refers to rule '%s', which is not "
                                  "loaded",
                                  f->corr_rules[t]);

@@ -132,6 +132,7 @@ typedef struct vg__route {
 typedef struct vg__rule vg__rule;
 struct vg__rule {
     vg_rule pub;
+    uint64_t offset; /* byte offset of the rule's document, for diagnostics at finalize */
     vg__search *searches;
     size_t n_searches;
     vg__cnode *cond;

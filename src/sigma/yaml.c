@@ -117,7 +117,8 @@ static int close_collection(builder *b, const yaml_mark_t *m, vg__ynode **root)
         n->items = vg__arena_alloc(b->a, (n->n + 1) * sizeof *n->items);
         if (!n->items)
             return VG_ERR_NOMEM;
-        memcpy(n->items, kids, n->n * sizeof *n->items);
+        if (n->n) /* an empty sequence has no child vector (kids is NULL) */
+            memcpy(n->items, kids, n->n * sizeof *n->items);
     }
     vg__vec_free(ch);
     b->depth--;
@@ -188,9 +189,14 @@ int vg__yaml_load(const char *buf, size_t len, const char *file, vg__arena *a, v
     while (!done && !rc) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "YAML syntax: %s%s%s", problem_text(&p), p.context ? " " : "",
-                     p.context ? p.context : "");
+            char msg[300], where[80] = "";
+            /* a problem found at the end of what libyaml was reading (an unterminated quote)
+             * is only clear with the place that reading started */
+            if (p.context && p.context_mark.line != p.problem_mark.line)
+                snprintf(where, sizeof where, " that starts at line %zu, column %zu",
+                         (size_t)p.context_mark.line + 1, (size_t)p.context_mark.column + 1);
+            snprintf(msg, sizeof msg, "YAML syntax: %s%s%s%s", problem_text(&p),
+                     p.context ? " " : "", p.context ? p.context : "", where);
             rc = fail(&b, VG_ERR_SYNTAX, &p.problem_mark, msg);
             break;
         }

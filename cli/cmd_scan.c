@@ -1,0 +1,352 @@
+/*
+ * cmd_scan.c - `vigil scan`: EVTX and JSON-lines files in, an ATT&CK-tagged timeline out.
+ *
+ * Paths are expanded (folders recursively, in sorted order) into the files vigil can read;
+ * each file is opened through vg_input, every event is evaluated against the ruleset, and each
+ * match that passes the filters becomes a row: timestamp, computer, channel, event ID, record
+ * ID, level, tactics, techniques, rule, details, file. Rows are kept and sorted by time (then
+ * file and record) before they are printed as a table, CSV or JSON lines (docs/scan.md has the
+ * stable JSON schema). A summary follows: events and files read, matches by level, the top
+ * rules and, per host, the ATT&CK tactics seen. On a terminal a progress line shows files,
+ * events per second, matches and an estimate of the time left.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "scan.h"
+
+/* ---------------------------------------------------------------- files */
+
+static int wanted(const char *name)
+{
+    static const char *const ext[] = {".evtx",    ".json",     ".jsonl",     ".ndjson",
+                                      ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strcasecmp(name + n - e, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_file(scan_state *st, const char *path, long long size)
+{
+    if (st->n_files == st->cap_files) {
+        st->cap_files = st->cap_files ? st->cap_files * 2 : 64;
+        st->files = realloc(st->files, st->cap_files * sizeof *st->files);
+        st->sizes = realloc(st->sizes, st->cap_files * sizeof *st->sizes);
+        if (!st->files || !st->sizes) {
+            fprintf(stderr, "vigil: out of memory\n");
+            exit(EXIT_INPUT);
+        }
+    }
+    st->files[st->n_files] = strdup(path);
+    st->sizes[st->n_files++] = size;
+    st->total_bytes += size;
+}
+
+/* Expand one command-line path: a file is taken as given (whatever its name), a folder is
+ * searched recursively for files vigil reads. */
+static void expand(scan_state *st, const char *path, int top)
+{
+    struct stat sb;
+    if (strcmp(path, "-") == 0) {
+        add_file(st, path, 0);
+        return;
+    }
+    if (stat(path, &sb) != 0) {
+        fprintf(stderr, "vigil: %s: no such file or folder\n", path);
+        st->input_errors++;
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        if (top || wanted(path))
+            add_file(st, path, (long long)sb.st_size);
+        return;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        fprintf(stderr, "vigil: %s: cannot open folder\n", path);
+        st->input_errors++;
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = realloc(names, cap * sizeof *names);
+        }
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(path) + strlen(names[i]) + 2;
+        char *full = malloc(len);
+        snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+        expand(st, full, 0);
+        free(full);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(scan_state *st, int force)
+{
+    if (!st->progress)
+        return;
+    double t = now();
+    if (!force && t - st->last_progress < 0.25)
+        return;
+    st->last_progress = t;
+    double el = t - st->started;
+    double rate = el > 0 ? (double)st->events / el : 0;
+    double frac = st->total_bytes ? (double)st->done_bytes / (double)st->total_bytes : 0;
+    double eta = frac > 0.01 ? el / frac - el : 0;
+    fprintf(stderr, "\r\033[Kfiles %zu/%zu  events %llu (%.0f/s)  matches %zu  ETA %.0fs",
+            st->file_index, st->n_files, st->events, rate, st->n_rows, eta);
+    if (force)
+        fputc('\n', stderr);
+}
+
+/* ---------------------------------------------------------------- options */
+
+static int parse_level(const char *s)
+{
+    static const char *const n[] = {"", "informational", "low", "medium", "high", "critical"};
+    for (int i = 1; i < 6; i++)
+        if (strcmp(s, n[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, scan_state *st)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define OPT(name) (strcmp(a, name) == 0 && v && (++i, 1))
+        if (strcmp(a, "--help") == 0) {
+            cli_help("scan", stdout);
+            return 1;
+        } else if (OPT("-r") || OPT("--rules")) {
+            if (st->n_rules < SCAN_MAX_LIST)
+                st->rules[st->n_rules++] = v;
+        } else if (OPT("--profile") || OPT("-p")) {
+            st->profile = v;
+        } else if (OPT("--format") || OPT("-f")) {
+            if (strcmp(v, "table") && strcmp(v, "csv") && strcmp(v, "jsonl")) {
+                cli_usage_error("scan", "--format is table, csv or jsonl, not '%s'", v);
+                return -1;
+            }
+            st->format = v;
+        } else if (OPT("--min-level")) {
+            if ((st->min_level = parse_level(v)) < 0) {
+                cli_usage_error("scan",
+                                "--min-level is informational, low, medium, high or "
+                                "critical, not '%s'",
+                                v);
+                return -1;
+            }
+        } else if (OPT("--status")) {
+            st->status = v;
+        } else if (OPT("--since")) {
+            st->since = v;
+        } else if (OPT("--until")) {
+            st->until = v;
+        } else if (OPT("--include")) {
+            if (st->n_include < SCAN_MAX_LIST)
+                st->include[st->n_include++] = v;
+        } else if (OPT("--exclude")) {
+            if (st->n_exclude < SCAN_MAX_LIST)
+                st->exclude[st->n_exclude++] = v;
+        } else if (OPT("--json-form")) {
+            vg_json_form f;
+            if (vg_json_form_parse(v, &f)) {
+                cli_usage_error("scan", "--json-form is auto, flat, evtx, ecs or nxlog");
+                return -1;
+            }
+            st->form = f;
+        } else if (OPT("--db")) {
+            st->db = v;
+        } else if (OPT("--placeholders")) {
+            st->placeholders = v;
+        } else if (strcmp(a, "--no-summary") == 0) {
+            st->no_summary = 1;
+        } else if (strcmp(a, "--no-sort") == 0) {
+            st->no_sort = 1;
+        } else if (a[0] == '-' && a[1]) {
+            cli_usage_error("scan", "bad option '%s'%s", a, v ? "" : " (or it needs a value)");
+            return -1;
+        } else if (st->n_paths < SCAN_MAX_LIST) {
+            st->paths[st->n_paths++] = a;
+        }
+#undef OPT
+    }
+    if (!st->n_paths) {
+        cli_usage_error("scan", "give at least one EVTX or JSON-lines file or folder");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- scan */
+
+static int load_rules(scan_state *st, vg_diags *d)
+{
+    if (vg_profile_load(st->profile ? st->profile : "both", &st->prof, d))
+        return -1;
+    st->rs = vg_ruleset_new(st->kb, st->prof);
+    if (!st->rs)
+        return -1;
+    if (st->placeholders && vg_ruleset_load_placeholders(st->rs, st->placeholders, d))
+        return -1;
+    if (!st->n_rules)
+        vg_ruleset_add_starter(st->rs, d);
+    for (int i = 0; i < st->n_rules; i++)
+        vg_ruleset_add_path(st->rs, st->rules[i], d);
+    vg_ruleset_finalize(st->rs, d);
+    size_t rejected = vg_diags_count_at(d, VG_SEV_ERROR);
+    if (rejected)
+        fprintf(stderr, "vigil: %zu rule document%s rejected (see `vigil rules check`)\n", rejected,
+                rejected == 1 ? "" : "s");
+    size_t det = 0;
+    for (size_t i = 0; i < vg_ruleset_count(st->rs); i++)
+        det += vg_ruleset_rule(st->rs, i)->kind == VG_RULE_DETECTION;
+    if (!det) {
+        fprintf(stderr, "vigil: no detection rule loaded\n");
+        return -1;
+    }
+    st->n_detection = det;
+    return 0;
+}
+
+static int on_match(const vg_rule *r, void *ud)
+{
+    scan_state *st = ud;
+    if (!scan_rule_selected(st, r))
+        return 0;
+    scan_add_row(st, r);
+    return 0;
+}
+
+static void scan_file(scan_state *st, const char *path, vg_matcher *m, vg_event *ev)
+{
+    vg_diags *d = vg_diags_new();
+    vg_input *in = NULL;
+    int rc = vg_input_open(path, st->form, d, &in);
+    if (rc) {
+        cli_print_diags(d, stderr, 0);
+        st->input_errors++;
+        vg_diags_free(d);
+        return;
+    }
+    st->cur_file = path;
+    st->cur_input = in;
+    size_t printed = 0;
+    while ((rc = vg_input_next(in, ev, &st->cur_info)) == 1) {
+        st->events++;
+        st->cur_event = ev;
+        if (scan_time_selected(st, ev))
+            vg_matcher_run(m, ev, on_match, st);
+        scan_inventory_add(st, ev);
+        if ((st->events & 1023) == 0) {
+            progress(st, 0);
+            if (vg_diags_count(d) > printed) { /* show warnings as they happen */
+                if (st->progress)
+                    fputs("\r\033[K", stderr);
+                for (; printed < vg_diags_count(d); printed++)
+                    cli_print_one_diag(vg_diags_get(d, printed), stderr);
+            }
+        }
+    }
+    if (st->progress && vg_diags_count(d) > printed)
+        fputs("\r\033[K", stderr);
+    for (; printed < vg_diags_count(d); printed++)
+        cli_print_one_diag(vg_diags_get(d, printed), stderr);
+    st->warnings += vg_diags_count(d);
+    if (rc < 0) {
+        fprintf(stderr, "%s: reading stopped: %s\n", path, vg_strerror(rc));
+        st->input_errors++;
+    }
+    vg_input_close(in);
+    st->cur_input = NULL;
+    vg_diags_free(d);
+}
+
+int cmd_scan(int argc, char **argv, cli_opts *o)
+{
+    scan_state st;
+    memset(&st, 0, sizeof st);
+    st.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
+    st.form = VG_JSON_AUTO;
+    st.opts = o;
+    int rc = parse_args(argc, argv, &st);
+    if (rc)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o->json)
+        st.format = "jsonl";
+    st.progress = isatty(STDERR_FILENO) && !o->quiet;
+    cli_opts q = *o;
+    q.quiet = 1;
+    st.kb = cli_load_attack(&q);
+    vg_diags *d = vg_diags_new();
+    if (!st.kb || load_rules(&st, d)) {
+        cli_print_diags(d, stderr, 0);
+        vg_diags_free(d);
+        scan_free(&st);
+        return EXIT_INPUT;
+    }
+    if (!o->quiet)
+        cli_print_diags(d, stderr, 0);
+    vg_diags_free(d);
+    for (int i = 0; i < st.n_paths; i++)
+        expand(&st, st.paths[i], 1);
+    if (st.db && scan_db_open(&st)) {
+        scan_free(&st);
+        return EXIT_INPUT;
+    }
+    vg_matcher *m = vg_matcher_new(st.rs);
+    vg_event *ev = vg_event_new();
+    st.started = now();
+    for (st.file_index = 0; st.file_index < st.n_files; st.file_index++) {
+        scan_file(&st, st.files[st.file_index], m, ev);
+        st.done_bytes += st.sizes[st.file_index];
+        progress(&st, 0);
+    }
+    progress(&st, 1);
+    st.elapsed = now() - st.started;
+    vg_event_free(ev);
+    vg_matcher_free(m);
+    scan_output(&st);
+    if (st.db)
+        scan_db_close(&st);
+    int exit_code = st.input_errors ? EXIT_INPUT : EXIT_OK;
+    scan_free(&st);
+    return exit_code;
+}

@@ -1,0 +1,66 @@
+/*
+ * scan.h - state shared by the parts of `vigil scan` (cmd_scan.c reads and matches,
+ * scan_out.c filters, keeps, sorts and prints rows, and writes the store).
+ */
+#ifndef VG_CLI_SCAN_H
+#define VG_CLI_SCAN_H
+
+#include "cli.h"
+
+#define SCAN_MAX_LIST 256
+
+typedef struct scan_row {
+    char *time, *computer, *channel, *event_id, *details, *file;
+    uint64_t record_id, line;
+    const vg_rule *rule;
+    size_t seq; /* arrival order, for a stable sort */
+} scan_row;
+
+typedef struct scan_state {
+    cli_opts *opts;
+    /* options */
+    const char *paths[SCAN_MAX_LIST];
+    int n_paths;
+    const char *rules[SCAN_MAX_LIST];
+    int n_rules;
+    const char *include[SCAN_MAX_LIST], *exclude[SCAN_MAX_LIST];
+    int n_include, n_exclude;
+    const char *profile, *format, *status, *since, *until, *db, *placeholders;
+    int min_level, no_summary, no_sort, progress;
+    vg_json_form form;
+    /* loaded */
+    vg_attack *kb;
+    vg_profile *prof;
+    vg_ruleset *rs;
+    size_t n_detection;
+    /* files */
+    char **files;
+    long long *sizes;
+    size_t n_files, cap_files, file_index;
+    long long total_bytes, done_bytes;
+    /* current event */
+    const char *cur_file;
+    vg_input *cur_input;
+    vg_input_info cur_info;
+    const vg_event *cur_event;
+    /* results */
+    scan_row *rows;
+    size_t n_rows, cap_rows;
+    unsigned long long events;
+    size_t warnings, input_errors;
+    vg_inventory *inv;
+    vg_store *store;
+    int64_t scan_id;
+    double started, last_progress, elapsed;
+} scan_state;
+
+int scan_rule_selected(scan_state *st, const vg_rule *r);
+int scan_time_selected(scan_state *st, const vg_event *ev);
+void scan_add_row(scan_state *st, const vg_rule *r);
+void scan_inventory_add(scan_state *st, const vg_event *ev);
+void scan_output(scan_state *st);
+int scan_db_open(scan_state *st);
+void scan_db_close(scan_state *st);
+void scan_free(scan_state *st);
+
+#endif

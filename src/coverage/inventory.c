@@ -1,0 +1,219 @@
+/*
+ * inventory.c - what the logs really contain: sources, hosts, time ranges, field fill rates.
+ *
+ * A source is a (channel, event ID) pair. For each source the inventory counts events, keeps
+ * the first and last event time (as ISO text, so ordering is string ordering), counts events
+ * per computer, and counts for each field name how many events carry it with a non-empty
+ * value. Sources are found through a hash map keyed by "channel\x1fevent_id"; hosts and fields
+ * are short per-source lists searched linearly (a source rarely has more than a few dozen
+ * fields or hosts, and the lists grow geometrically). Coverage uses the inventory to decide
+ * which rules have data; `vigil data inventory` prints it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/base.h"
+
+typedef struct source {
+    char *channel, *event_id, *key;
+    uint64_t events;
+    char first[40], last[40];
+    vg__vec hosts;       /* char* */
+    vg__vec host_events; /* uint64_t */
+    vg__vec fields;      /* char* */
+    vg__vec field_events;
+} source;
+
+struct vg_inventory {
+    vg__vec sources; /* source* */
+    vg__smap index;
+    int sorted;
+};
+
+vg_inventory *vg_inventory_new(void)
+{
+    return calloc(1, sizeof(vg_inventory));
+}
+
+static void free_strs(vg__vec *v)
+{
+    for (size_t i = 0; i < v->len; i++)
+        free(((char **)v->ptr)[i]);
+    vg__vec_free(v);
+}
+
+void vg_inventory_free(vg_inventory *inv)
+{
+    if (!inv)
+        return;
+    for (size_t i = 0; i < inv->sources.len; i++) {
+        source *s = ((source **)inv->sources.ptr)[i];
+        free(s->channel);
+        free(s->event_id);
+        free(s->key);
+        free_strs(&s->hosts);
+        vg__vec_free(&s->host_events);
+        free_strs(&s->fields);
+        vg__vec_free(&s->field_events);
+        free(s);
+    }
+    vg__vec_free(&inv->sources);
+    vg__smap_free(&inv->index);
+    free(inv);
+}
+
+static char *dup_view(vg_str v)
+{
+    char *p = malloc(v.len + 1);
+    if (p) {
+        if (v.len)
+            memcpy(p, v.ptr, v.len);
+        p[v.len] = 0;
+    }
+    return p;
+}
+
+/* Count one occurrence of name in (names, counts); adds it when new. */
+static int bump(vg__vec *names, vg__vec *counts, vg_str name)
+{
+    char **n = names->ptr;
+    for (size_t i = 0; i < names->len; i++)
+        if (strlen(n[i]) == name.len && memcmp(n[i], name.ptr, name.len) == 0) {
+            ((uint64_t *)counts->ptr)[i]++;
+            return 0;
+        }
+    char **slot = vg__vec_push(names, sizeof *slot);
+    uint64_t *c = slot ? vg__vec_push(counts, sizeof *c) : NULL;
+    if (!c || !(*slot = dup_view(name)))
+        return VG_ERR_NOMEM;
+    *c = 1;
+    return 0;
+}
+
+static source *find_source(vg_inventory *inv, vg_str ch, vg_str id)
+{
+    char key[1024];
+    int n =
+        snprintf(key, sizeof key, "%.*s\x1f%.*s", (int)(ch.len < 500 ? ch.len : 500),
+                 ch.ptr ? ch.ptr : "", (int)(id.len < 100 ? id.len : 100), id.ptr ? id.ptr : "");
+    size_t it = 0;
+    uint32_t v;
+    if (vg__smap_next(&inv->index, key, (size_t)n, &it, &v))
+        return ((source **)inv->sources.ptr)[v];
+    source *s = calloc(1, sizeof *s);
+    source **slot = s ? vg__vec_push(&inv->sources, sizeof *slot) : NULL;
+    if (!slot) {
+        free(s);
+        return NULL;
+    }
+    *slot = s;
+    s->channel = dup_view(ch);
+    s->event_id = dup_view(id);
+    s->key = dup_view((vg_str){key, (size_t)n});
+    if (!s->channel || !s->event_id || !s->key ||
+        vg__smap_add(&inv->index, s->key, (size_t)n, (uint32_t)(inv->sources.len - 1)))
+        return NULL;
+    return s;
+}
+
+int vg_inventory_add(vg_inventory *inv, const vg_event *ev)
+{
+    vg_str ch = vg_event_get(ev, "Channel"), id = vg_event_get(ev, "EventID");
+    source *s = find_source(inv, ch, id);
+    if (!s)
+        return VG_ERR_NOMEM;
+    inv->sorted = 0;
+    s->events++;
+    char t[40];
+    if (vg_event_time_iso(ev, t, sizeof t)) {
+        if (!s->first[0] || strcmp(t, s->first) < 0)
+            memcpy(s->first, t, sizeof t);
+        if (strcmp(t, s->last) > 0)
+            memcpy(s->last, t, sizeof t);
+    }
+    vg_str host = vg_event_get(ev, "Computer");
+    if (bump(&s->hosts, &s->host_events, host.ptr ? host : (vg_str){"", 0}))
+        return VG_ERR_NOMEM;
+    for (size_t i = 0; i < vg_event_count(ev); i++) {
+        vg_str name, value;
+        vg_value_type type;
+        vg_event_field(ev, i, &name, &value, &type);
+        if (!value.len || type == VG_VAL_NULL)
+            continue;
+        /* a field repeated in one event (an array) counts once */
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++) {
+            vg_str other;
+            vg_event_field(ev, k, &other, NULL, NULL);
+            dup = other.len == name.len && memcmp(other.ptr, name.ptr, name.len) == 0;
+        }
+        if (!dup && bump(&s->fields, &s->field_events, name))
+            return VG_ERR_NOMEM;
+    }
+    return 0;
+}
+
+size_t vg_inventory_count(const vg_inventory *inv)
+{
+    return inv ? inv->sources.len : 0;
+}
+
+static int cmp_id(const char *a, const char *b)
+{
+    long x = strtol(a, NULL, 10), y = strtol(b, NULL, 10);
+    return x != y ? (x > y) - (x < y) : strcmp(a, b);
+}
+
+static int cmp_source(const void *pa, const void *pb)
+{
+    const source *a = *(source *const *)pa, *b = *(source *const *)pb;
+    int c = strcmp(a->channel, b->channel);
+    return c ? c : cmp_id(a->event_id, b->event_id);
+}
+
+/* Sort hosts (with their counts) by name. */
+static void sort_hosts(source *s)
+{
+    char **h = s->hosts.ptr;
+    uint64_t *c = s->host_events.ptr;
+    for (size_t i = 1; i < s->hosts.len; i++)
+        for (size_t k = i; k > 0 && strcmp(h[k], h[k - 1]) < 0; k--) {
+            char *th = h[k];
+            uint64_t tc = c[k];
+            h[k] = h[k - 1];
+            c[k] = c[k - 1];
+            h[k - 1] = th;
+            c[k - 1] = tc;
+        }
+}
+
+int vg_inventory_source_get(vg_inventory *inv, size_t i, vg_inventory_source *out)
+{
+    if (!inv || i >= inv->sources.len)
+        return VG_ERR_RANGE;
+    if (!inv->sorted) {
+        qsort(inv->sources.ptr, inv->sources.len, sizeof(source *), cmp_source);
+        vg__smap_free(&inv->index);
+        for (size_t k = 0; k < inv->sources.len; k++) {
+            source *s = ((source **)inv->sources.ptr)[k];
+            sort_hosts(s);
+            if (vg__smap_add(&inv->index, s->key, strlen(s->key), (uint32_t)k))
+                return VG_ERR_NOMEM;
+        }
+        inv->sorted = 1;
+    }
+    const source *s = ((source **)inv->sources.ptr)[i];
+    *out = (vg_inventory_source){s->channel,
+                                 s->event_id,
+                                 s->events,
+                                 s->first,
+                                 s->last,
+                                 s->hosts.len,
+                                 (const char *const *)s->hosts.ptr,
+                                 s->host_events.ptr,
+                                 s->fields.len,
+                                 (const char *const *)s->fields.ptr,
+                                 s->field_events.ptr};
+    return 0;
+}

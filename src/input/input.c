@@ -1,0 +1,213 @@
+/*
+ * input.c - one interface over the inputs vigil reads: EVTX files and JSON lines.
+ *
+ * vg_input_open() looks at the first bytes: the EVTX signature selects the EVTX reader,
+ * anything else is read as JSON lines through zlib, which reads gzip and plain files alike
+ * (and standard input). Each line is one event; a line that is not a JSON object is reported
+ * with its file, line and column and skipped, so one bad line never stops a scan. Lines are
+ * read into one growing buffer that is reused for the whole input.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../base/base.h"
+
+struct vg_input {
+    vg_input_kind kind;
+    char *path;
+    vg_diags *diags;
+    vg_evtx *evtx;
+    gzFile gz;
+    vg_json_form form;
+    char *line;
+    size_t len, cap;
+    uint64_t lineno, offset, next_offset;
+    int have;
+};
+
+static int is_evtx(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char magic[8] = {0};
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == 8 && memcmp(magic, "ElfFile", 8) == 0;
+}
+
+int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input **out)
+{
+    *out = NULL;
+    vg_input *in = calloc(1, sizeof *in);
+    if (!in || !(in->path = strdup(path))) {
+        free(in);
+        return VG_ERR_NOMEM;
+    }
+    in->diags = diags;
+    in->form = form;
+    int rc = 0;
+    if (is_evtx(path)) {
+        in->kind = VG_INPUT_EVTX;
+        rc = vg_evtx_open(path, diags, &in->evtx);
+    } else {
+        in->kind = VG_INPUT_JSONL;
+        int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
+        if (fd < 0) {
+            rc = errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
+            vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot open: %s",
+                         strerror(errno));
+        } else if (!(in->gz = gzdopen(fd, "rb"))) {
+            close(fd);
+            rc = VG_ERR_NOMEM;
+        } else {
+            gzbuffer(in->gz, 1 << 17);
+        }
+    }
+    if (rc) {
+        vg_input_close(in);
+        return rc;
+    }
+    *out = in;
+    return 0;
+}
+
+/* Read one line (without its newline) into in->line; 1, 0 at the end, <0 on error. */
+static int read_line(vg_input *in)
+{
+    in->len = 0;
+    in->offset = in->next_offset;
+    for (;;) {
+        if (in->cap - in->len < 4096) {
+            size_t cap = in->cap ? in->cap * 2 : 1 << 16;
+            if (cap > VG_INPUT_MAX_LINE + 8192) {
+                /* skip the rest of an oversized line */
+                int c;
+                while ((c = gzgetc(in->gz)) != -1 && c != '\n')
+                    in->next_offset++;
+                in->next_offset++;
+                return VG_ERR_LIMIT;
+            }
+            char *p = realloc(in->line, cap);
+            if (!p)
+                return VG_ERR_NOMEM;
+            in->line = p;
+            in->cap = cap;
+        }
+        if (!gzgets(in->gz, in->line + in->len, (int)(in->cap - in->len))) {
+            int err;
+            const char *msg = gzerror(in->gz, &err);
+            if (err && err != Z_BUF_ERROR) {
+                vg__diag_add(in->diags, VG_ERR_CORRUPT, VG_SEV_ERROR, in->path,
+                             (uint32_t)in->lineno + 1, 1, in->offset, NULL,
+                             "compressed data is damaged (%s); the rest of the file is lost", msg);
+                return 0;
+            }
+            return in->len > 0;
+        }
+        size_t n = strlen(in->line + in->len);
+        in->len += n;
+        in->next_offset += n;
+        if (in->len && in->line[in->len - 1] == '\n')
+            return 1;
+    }
+}
+
+/* The event's own EventRecordID (what Windows shows and other tools report), else dflt. The
+ * record header's number can differ: exported files renumber their records from 1. */
+static uint64_t record_id(const vg_event *ev, uint64_t dflt)
+{
+    vg_str v = vg_event_get(ev, "EventRecordID");
+    if (!v.ptr || !v.len || v.len > 20)
+        return dflt;
+    uint64_t rid = 0;
+    for (size_t k = 0; k < v.len; k++) {
+        if (v.ptr[k] < '0' || v.ptr[k] > '9')
+            return dflt;
+        rid = rid * 10 + (uint64_t)(v.ptr[k] - '0');
+    }
+    return rid;
+}
+
+int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info)
+{
+    in->have = 0;
+    if (in->kind == VG_INPUT_EVTX) {
+        vg_evtx_record_info ri;
+        int rc = vg_evtx_next(in->evtx, ev, &ri);
+        if (rc == 1 && info)
+            *info = (vg_input_info){VG_INPUT_EVTX, in->path,
+                                    ev ? record_id(ev, ri.record_id) : ri.record_id, 0, ri.offset};
+        in->have = rc == 1;
+        return rc;
+    }
+    for (;;) {
+        int rc = read_line(in);
+        if (rc == 0)
+            return 0;
+        in->lineno++;
+        if (rc == VG_ERR_LIMIT) {
+            vg__diag_add(in->diags, VG_ERR_LIMIT, VG_SEV_WARNING, in->path, (uint32_t)in->lineno, 1,
+                         in->offset, NULL, "line longer than %u bytes skipped",
+                         (unsigned)VG_INPUT_MAX_LINE);
+            continue;
+        }
+        if (rc < 0)
+            return rc;
+        while (in->len && (in->line[in->len - 1] == '\n' || in->line[in->len - 1] == '\r'))
+            in->line[--in->len] = 0;
+        size_t lead = strspn(in->line, " \t");
+        if (lead == in->len)
+            continue; /* blank line */
+        size_t off = 0;
+        char err[160];
+        rc = vg_event_from_json(ev, in->line, in->len, in->form, &off, err, sizeof err);
+        if (rc == VG_ERR_NOMEM)
+            return rc;
+        if (rc) {
+            vg__diag_add(in->diags, rc, VG_SEV_WARNING, in->path, (uint32_t)in->lineno,
+                         (uint32_t)off + 1, in->offset + off, NULL, "line skipped: %s", err);
+            continue;
+        }
+        if (info)
+            *info =
+                (vg_input_info){VG_INPUT_JSONL, in->path, record_id(ev, 0), in->lineno, in->offset};
+        in->have = 1;
+        return 1;
+    }
+}
+
+int vg_input_json(vg_input *in, const char **json, size_t *len)
+{
+    if (!in->have)
+        return VG_ERR_INVAL;
+    if (in->kind == VG_INPUT_EVTX)
+        return vg_evtx_record_json(in->evtx, json, len);
+    *json = in->line;
+    *len = in->len;
+    return 0;
+}
+
+vg_input_kind vg_input_kind_of(const vg_input *in)
+{
+    return in->kind;
+}
+
+void vg_input_close(vg_input *in)
+{
+    if (!in)
+        return;
+    vg_evtx_close(in->evtx);
+    if (in->gz)
+        gzclose(in->gz);
+    free(in->line);
+    free(in->path);
+    free(in);
+}
