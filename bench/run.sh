@@ -6,7 +6,8 @@
 # Loads the embedded ATT&CK catalogue, then MITRE's enterprise bundle from the shared data
 # (../shared/attack, or $VG_SHARED_DIR/attack) against the goal in the issue: under 0.5 s and
 # under 150 MB. Peak memory is measured in a fresh process per load, so that it is the figure of
-# one load. Every line carries a hash of what was loaded: a faster build must print the same
+# one load. Then the EVTX reader over ../shared/evtx, beside libevtx's evtxexport when it is
+# installed. Every line carries a hash of what was computed: a faster build must print the same
 # hash. Without the shared data only the embedded catalogue is measured. Exits 1 if a goal is
 # missed or runs disagree.
 set -u
@@ -21,6 +22,32 @@ ICS=$SHARED/attack/ics-attack.json
 status=0
 run() {
     "$@" || status=1
+}
+
+attack_bundles() {
+    echo
+    echo "== enterprise bundle (vg_attack_load_file + finalize); goal: under 500 ms and 150 MB"
+    run "$B" --runs 20 --max-ms 500 "$ENT"
+    for _ in 1 2 3; do
+        run "$B" --single --max-rss-mb 150 "$ENT"
+    done
+
+    if [ -f "$MOB" ] && [ -f "$ICS" ]; then
+        echo
+        echo "== enterprise + mobile + ICS into one knowledge base"
+        run "$B" --runs 10 "$ENT" "$MOB" "$ICS"
+    fi
+
+    echo
+    echo "== end to end: vigil attack info --attack enterprise-attack.json (one process)"
+    if [ -x /usr/bin/time ]; then
+        # time's report (on stderr) goes to stdout; vigil's own output is not wanted
+        # shellcheck disable=SC2069
+        run /usr/bin/time -f "  %e s wall, %U s user, %S s system, %M KB peak RSS" \
+            "$V" attack info --attack "$ENT" -q 2>&1 >/dev/null
+    else
+        echo "  skipped: /usr/bin/time is not installed (Debian package 'time')"
+    fi
 }
 
 if [ ! -x "$B" ]; then
@@ -40,32 +67,10 @@ run "$B" --embedded --single
 if [ ! -f "$ENT" ]; then
     echo
     echo "bench: $ENT not found; skipping the bundle benchmarks (the shared data is optional)"
-    exit $status
-fi
-
-echo
-echo "== enterprise bundle (vg_attack_load_file + finalize); goal: under 500 ms and 150 MB"
-run "$B" --runs 20 --max-ms 500 "$ENT"
-for _ in 1 2 3; do
-    run "$B" --single --max-rss-mb 150 "$ENT"
-done
-
-if [ -f "$MOB" ] && [ -f "$ICS" ]; then
-    echo
-    echo "== enterprise + mobile + ICS into one knowledge base"
-    run "$B" --runs 10 "$ENT" "$MOB" "$ICS"
-fi
-
-echo
-echo "== end to end: vigil attack info --attack enterprise-attack.json (one process)"
-if [ -x /usr/bin/time ]; then
-    # time's report (on stderr) goes to stdout; vigil's own output is not wanted
-    # shellcheck disable=SC2069
-    run /usr/bin/time -f "  %e s wall, %U s user, %S s system, %M KB peak RSS" \
-        "$V" attack info --attack "$ENT" -q 2>&1 >/dev/null
 else
-    echo "  skipped: /usr/bin/time is not installed (Debian package 'time')"
+    attack_bundles
 fi
+
 # ---- EVTX reader (bench_evtx) beside libevtx's evtxexport, on the same files in this run ----
 EVTX_DIR=$SHARED/evtx
 if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
