@@ -2,9 +2,10 @@
 # demo.sh - what `make demo` shows, on embedded defaults only (no ../shared needed).
 #
 # The ATT&CK knowledge base compiled into vigil, lookups that survive revocations and shared
-# names, the matrix, a group's techniques, and the detection loop: a small Sigma rule written
-# for this demo and tagged for ATT&CK v19, checked against the embedded v18.1 and tested on
-# two events. Long outputs are cut to their first lines; each section names the full command.
+# names, the matrix, a group's techniques, the detection loop (a small Sigma rule written for
+# this demo and tagged for ATT&CK v19, checked against the embedded v18.1 and tested on two
+# events), and a scan of the synthetic events in data/demo/ with the built-in starter rules.
+# Long outputs are cut to their first lines; each section names the full command.
 set -eu
 cd "$(dirname "$0")/.."
 V=$(pwd)/build/vigil
@@ -73,5 +74,8 @@ section "a Sigma rule tagged for ATT&CK v19 (defense-impairment, T1685.005), che
 section "the same rule on two events: one clears the log, one only reads it (vigil rules test)"
 (cd "$tmp" && "$V" rules test wevtutil_clear.yml --on events.jsonl)
 
+section "scanning logs: a made-up intrusion (data/demo/events.jsonl) against the built-in starter rules, as an ATT&CK-tagged timeline (vigil scan)"
+COLUMNS=$cols "$V" scan data/demo/events.jsonl --format table
+
 echo
-echo "Next: vigil --help; docs/cli.md; with MITRE's bundles: vigil --attack FILE attack info."
+echo "Next: vigil --help; docs/cli.md; vigil scan PATH -r RULES on your own EVTX or JSON logs."
