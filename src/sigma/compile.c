@@ -419,6 +419,7 @@ static int compile_correlation(vg__cctx *c, const vg__ynode *corr, vg__rule *r)
                     "event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, "
                     "value_percentile");
     r->pub.correlation_type = types[t];
+    r->corr = corr;
     r->corr_rules = (const char **)str_list(c, corr, "rules", &r->n_corr_rules, 1);
     if (!r->n_corr_rules)
         return cerr(c, corr, VG_ERR_SYNTAX, "a correlation needs 'rules'");

@@ -13,10 +13,14 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 
 #include "../base/base.h"
 #include "../event/event.h"
 #include "yaml.h"
+
+typedef struct vg__index vg__index;       /* match/index.h */
+typedef struct vg__mscratch vg__mscratch; /* match/match.c */
 
 /* ---- values ---- */
 
@@ -147,6 +151,8 @@ struct vg__rule {
     /* correlations only */
     const char **corr_rules;
     size_t n_corr_rules;
+    const vg__ynode *corr; /* the validated 'correlation' map (in the ruleset's arena), read by
+                              the risk engine's correlation compiler (src/risk/corr.c) */
 };
 
 struct vg_ruleset {
@@ -160,11 +166,19 @@ struct vg_ruleset {
     vg__ydocs placeholders;
     int finalized;
     uint32_t max_ovector;
+    /* pcre2_code*: every regex compiled, also of rules rejected later; freed with the set */
+    vg__vec regexes;
+    vg__index *index; /* built on first use by a matcher (match/index.c) */
+    int index_built;
+    pthread_mutex_t index_lock;
 };
 
 struct vg_matcher {
     const vg_ruleset *rs;
     pcre2_match_data *md;
+    int exact;               /* evaluate every rule (the reference the index must equal) */
+    const vg__index *index;  /* shared, owned by the ruleset */
+    vg__mscratch *scratch;   /* per-matcher state of the indexed path */
 };
 
 /* compile.c */
@@ -174,11 +188,24 @@ int vg__value_match(const vg__value *v, vg__str text, const vg_event *ev, const 
                     pcre2_match_data *md);
 int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased);
 int vg__parse_ip(const char *s, size_t n, uint8_t out[16], uint8_t *family);
+/* match/index.c, match/match.c */
+int vg__index_get(vg_ruleset *rs, const vg__index **out);
+void vg__index_free(vg__index *ix);
+vg__mscratch *vg__mscratch_new(const vg__index *ix);
+void vg__mscratch_free(vg__mscratch *s);
+int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre2_match_data *md,
+                  vg_match_fn fn, void *ud);
+
 /* logsource.c */
 size_t vg__profile_routes(const vg_profile *p, const char *product, const char *category,
                           const char *service, const vg__route **out, size_t cap);
 vg__str vg__route_field(const vg__route *rt, const char *field, size_t flen);
 /* eval.c */
 int vg__rule_eval(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, vg__buf *why);
+/* The route's conditions hold and the rule's condition is true under it (no filters). */
+int vg__route_body(const vg__rule *r, const vg__route *rt, const vg_event *ev,
+                   pcre2_match_data *md);
+/* A filter attached to the rule matches the event. */
+int vg__rule_filtered(const vg__rule *r, const vg_event *ev, pcre2_match_data *md);
 
 #endif
