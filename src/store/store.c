@@ -47,6 +47,28 @@ static const char schema_v1[] =
     "  field TEXT, events INTEGER);"
     "PRAGMA user_version = 1;";
 
+/* Version 2 adds the risk index (src/risk/store.c reads and writes it; docs/risk.md): the v1
+ * tables are untouched, so migrating a v1 database is creating these. */
+static const char schema_v2[] =
+    "CREATE TABLE IF NOT EXISTS risk_events("
+    "  id INTEGER PRIMARY KEY, match_id INTEGER, correlation_id INTEGER, time TEXT NOT NULL,"
+    "  time_ms INTEGER NOT NULL, object TEXT NOT NULL, object_type TEXT NOT NULL,"
+    "  rule_id TEXT, rule_title TEXT, base_score REAL, score REAL, arithmetic TEXT,"
+    "  tactics TEXT, techniques TEXT, threats TEXT, ref TEXT, added TEXT);"
+    "CREATE INDEX IF NOT EXISTS risk_events_time ON risk_events(time_ms);"
+    "CREATE INDEX IF NOT EXISTS risk_events_object ON risk_events(object, time_ms);"
+    "CREATE TABLE IF NOT EXISTS correlations("
+    "  id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, grp TEXT, start_ms INTEGER,"
+    "  end_ms INTEGER, value REAL, match_ids TEXT, added TEXT,"
+    "  UNIQUE(rule_id, grp, start_ms));"
+    "CREATE TABLE IF NOT EXISTS notables("
+    "  id TEXT PRIMARY KEY, raised TEXT, incident_rule TEXT, title TEXT, severity TEXT,"
+    "  object TEXT, object_type TEXT, window_start TEXT, window_end TEXT, score REAL,"
+    "  rules INTEGER, tactics INTEGER, techniques INTEGER, events INTEGER, text TEXT,"
+    "  json TEXT, seen INTEGER);"
+    "CREATE TABLE IF NOT EXISTS risk_state(key TEXT PRIMARY KEY, value INTEGER);"
+    "PRAGMA user_version = 2;";
+
 static int fail(vg_store *st, int code, const char *what)
 {
     vg__diag_add(st->diags, code, VG_SEV_ERROR, st->path, 0, 0, 0, NULL, "%s: %s", what,
@@ -99,15 +121,15 @@ int vg_store_open(const char *path, vg_store **out, vg_diags *diags)
         rc = fail(st, VG_ERR_IO, "not a SQLite database");
         goto done;
     }
-    if (version > VG_STORE_SCHEMA_VERSION) {
+    if (version > VG_STORE_RISK_SCHEMA_VERSION) {
         vg__diag_add(diags, VG_ERR_UNSUPPORTED, VG_SEV_ERROR, path, 0, 0, 0, NULL,
                      "written by a newer vigil (schema %d; this vigil knows %d)", version,
-                     VG_STORE_SCHEMA_VERSION);
+                     VG_STORE_RISK_SCHEMA_VERSION);
         rc = VG_ERR_UNSUPPORTED;
         goto done;
     }
     if ((rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) ||
-        (rc = exec(st, schema_v1)))
+        (rc = exec(st, schema_v1)) || (rc = exec(st, schema_v2)))
         goto done;
     if ((rc = prepare(st,
                       "INSERT INTO matches(scan_id, time, computer, channel, event_id, "
@@ -135,6 +157,26 @@ done:
     }
     *out = st;
     return 0;
+}
+
+/* For src/risk/store.c, which keeps the risk tables' SQL beside the risk engine. */
+sqlite3 *vg__store_sqlite(vg_store *st);
+vg_diags *vg__store_diags(vg_store *st);
+const char *vg__store_path(vg_store *st);
+
+sqlite3 *vg__store_sqlite(vg_store *st)
+{
+    return st->db;
+}
+
+vg_diags *vg__store_diags(vg_store *st)
+{
+    return st->diags;
+}
+
+const char *vg__store_path(vg_store *st)
+{
+    return st->path;
 }
 
 void vg_store_close(vg_store *st)
