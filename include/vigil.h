@@ -631,6 +631,228 @@ void vg_evtx_close(vg_evtx *r);
 
 /* ---- end of EVTX ---- */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Risk: risk events, risk factors, incident rules, notables, Sigma correlations               */
+/* (docs/risk.md; implementation in src/risk/)                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* What a risk event is raised against. */
+typedef enum {
+    VG_RISK_SYSTEM, /* a host: the event's Computer / host name */
+    VG_RISK_USER,   /* an account: the user fields the event type carries */
+    VG_RISK_OTHER,
+} vg_risk_object_type;
+
+/* "system", "user", "other". */
+const char *vg_risk_object_type_name(vg_risk_object_type t);
+
+/* Base scores, score overrides, risk factors, object and threat-object fields, capping,
+ * retention, the asset and identity inventories and the incident rules, in one handle. */
+typedef struct vg_risk_config vg_risk_config;
+
+/* New configuration holding the built-in defaults: the texts of data/risk/risk.yml and
+ * data/risk/incident-rules.yml (vg_risk_default_text()). Free with vg_risk_config_free().
+ * Returns 0, VG_ERR_NOMEM. */
+int vg_risk_config_new(vg_risk_config **out);
+void vg_risk_config_free(vg_risk_config *c);
+/* Replace the sections a risk configuration YAML file names (base_scores, score_overrides,
+ * factors, objects, threat_objects, capping, retention_days). Problems go to diags with file,
+ * line and column; on an error the configuration is unchanged and VG_ERR_SYNTAX / VG_ERR_TYPE /
+ * VG_ERR_RANGE / VG_ERR_IO is returned. */
+int vg_risk_config_load(vg_risk_config *c, const char *path, vg_diags *diags);
+/* Replace the incident rules with those of a YAML file (the same errors). */
+int vg_risk_config_load_rules(vg_risk_config *c, const char *path, vg_diags *diags);
+/* Add an asset (systems) or identity (users) inventory CSV: a header line naming the columns
+ * name (or asset / identity / pattern), priority (low, medium, high, critical), category
+ * ("|"-separated), bunit, watchlist (true/false). A name may hold * and ? wildcards. */
+int vg_risk_config_load_assets(vg_risk_config *c, const char *path, vg_diags *diags);
+int vg_risk_config_load_identities(vg_risk_config *c, const char *path, vg_diags *diags);
+/* The built-in texts: which = 0 the risk configuration, 1 the incident rules. */
+const char *vg_risk_default_text(int which);
+/* Number of incident rules, and retention in days (0 = keep everything). */
+size_t vg_risk_config_rule_count(const vg_risk_config *c);
+int vg_risk_config_retention_days(const vg_risk_config *c);
+
+/* One risk event. Strings are owned by whoever handed the event out and valid for the
+ * duration stated there. Scores are in points, rounded to 0.01. */
+typedef struct vg_risk_event {
+    int64_t id;                      /* store row id, or arrival number; 0 if none */
+    int64_t time_ms;                 /* event time, milliseconds since 1970-01-01 UTC */
+    const char *time;                /* the same as ISO 8601 UTC */
+    const char *object;              /* risk object: host or account name */
+    vg_risk_object_type object_type; /* system, user, other */
+    const char *rule_id;             /* the source rule */
+    const char *rule_title;
+    const char *tactics;    /* ATT&CK tactic short names, comma-separated ("" if none) */
+    const char *techniques; /* ATT&CK technique IDs, comma-separated */
+    const char *threats;    /* threat objects as a JSON object ({"process":...}), or "{}" */
+    const char *ref;        /* the alert it came from: "file:line", "match 12", ... */
+    double base_score;      /* from the rule's level or an override */
+    double score;           /* calculated: base x multipliers + additions */
+    const char *arithmetic; /* how: "73 x 1.5 (admin user) + 5 (contractor) = 114.5" */
+} vg_risk_event;
+
+/* An alert, the input of risk scoring: a rule that matched an event. */
+typedef struct vg_alert {
+    const char *rule_id, *rule_title;
+    vg_level level;
+    const char *const *tags; /* the rule's tags (for score overrides); may be NULL */
+    size_t n_tags;
+    const char *tactics;    /* comma-separated short names; may be NULL */
+    const char *techniques; /* comma-separated IDs; may be NULL */
+    const vg_event *event;  /* the event that matched: objects, time, threat objects */
+    const char *time;       /* event time as written; NULL = taken from event */
+    const char *ref;        /* where the alert came from; may be NULL */
+} vg_alert;
+
+/* Called once per risk event; the event and its strings are valid during the call only. A
+ * non-zero return stops and is returned. */
+typedef int (*vg_risk_event_fn)(const vg_risk_event *re, void *ud);
+
+/* Turn an alert into risk events: one per risk object the event names (system from the
+ * configured host fields, user from the configured user fields, service accounts in
+ * objects.ignore_users left out), each with the base score of the rule's level or override,
+ * the risk factors applied, the rule's tactics and techniques and the threat objects found.
+ * An alert without an event time raises nothing. Returns the number of risk events, or a
+ * negative code. */
+int vg_risk_score_alert(const vg_risk_config *c, const vg_alert *a, vg_risk_event_fn fn,
+                        void *ud);
+
+/* Parse an ISO 8601 time ("2026-11-02T09:12:03.250Z", space separator, fraction, Z or
+ * +hh:mm offset) into milliseconds since the epoch. Returns 0 or VG_ERR_SYNTAX. */
+int vg_risk_parse_time(const char *s, size_t len, int64_t *ms);
+
+/* A notable: an incident rule's condition held for one risk object inside one window. All
+ * pointers are owned by the engine that raised it and valid during the vg_notable_fn call. */
+typedef struct vg_notable_rule {
+    const char *rule_id, *rule_title;
+    size_t events;
+    double sum;     /* sum of the calculated scores of its events in the window */
+    double max;     /* the largest single score */
+    double counted; /* min(sum, cap x max) when capping is on, else sum */
+    int capped;     /* counted < sum */
+} vg_notable_rule;
+
+typedef struct vg_notable {
+    const char *id;            /* stable: hash of incident rule, object and window start */
+    const char *incident_rule; /* the incident rule's id */
+    const char *title;
+    const char *severity; /* "low", "medium", "high", "critical" */
+    const char *object;
+    vg_risk_object_type object_type;
+    int64_t window_start_ms, window_end_ms; /* the window: start + timespan */
+    int64_t trigger_ms;                     /* when the condition first held */
+    int64_t window_ms;                      /* the incident rule's timespan */
+    double score;                           /* sum of the rules' counted scores */
+    size_t n_tactics, n_techniques;
+    const char *tactics, *techniques; /* distinct, comma-separated, in first-seen order */
+    const vg_notable_rule *rules;     /* per source rule, in first-seen order */
+    size_t n_rules;
+    const vg_risk_event *const *events; /* the contributing risk events, in time order */
+    size_t n_events;
+    double cap; /* the capping multiplier (3), 0 when capping is off */
+} vg_notable;
+
+typedef int (*vg_notable_fn)(const vg_notable *n, void *ud);
+
+/* The incident-rule evaluator. Risk events are added in any order; run sorts them per object
+ * by event time and slides each incident rule's window over them. */
+typedef struct vg_risk_engine vg_risk_engine;
+
+/* c must outlive the engine. NULL when out of memory. */
+vg_risk_engine *vg_risk_engine_new(const vg_risk_config *c);
+void vg_risk_engine_free(vg_risk_engine *e);
+/* Copy one risk event in. With calculate set, score and arithmetic are computed from
+ * base_score and the configuration's factors (re->score and re->arithmetic are ignored).
+ * Returns 0, VG_ERR_INVAL (no object or time) or VG_ERR_NOMEM. */
+int vg_risk_engine_add(vg_risk_engine *e, const vg_risk_event *re, int calculate);
+size_t vg_risk_engine_count(const vg_risk_engine *e);
+/* The i-th risk event in (object, time, arrival) order; valid until the next add or free. */
+const vg_risk_event *vg_risk_engine_event(vg_risk_engine *e, size_t i);
+/* Evaluate every incident rule for every object; fn gets each notable in (object, rule,
+ * window) order. Returns the number of notables or a negative code. May be run again after
+ * more adds: it starts from scratch. */
+int vg_risk_engine_run(vg_risk_engine *e, vg_notable_fn fn, void *ud);
+
+/* A notable as text (title, window, score arithmetic, timeline of up to max_events events,
+ * with the total count) or as one JSON object. *out is malloc'ed; the caller frees it. */
+int vg_notable_format(const vg_notable *n, int json, size_t max_events, char **out);
+
+/* ---- Sigma correlations ---- */
+
+/* Evaluates the correlation rules of a finalized ruleset (event_count, value_count, temporal,
+ * temporal_ordered, value_sum, value_avg, value_percentile) over the alerts of the rules they
+ * reference. */
+typedef struct vg_correlator vg_correlator;
+
+/* rs must outlive the correlator. Correlations that cannot be evaluated are reported in diags
+ * and skipped. Returns 0 or VG_ERR_NOMEM; *out is the caller's to free. */
+int vg_correlator_new(const vg_ruleset *rs, vg_correlator **out, vg_diags *diags);
+void vg_correlator_free(vg_correlator *c);
+size_t vg_correlator_count(const vg_correlator *c);
+/* Whether matches of a detection rule are alerts of their own: 0 when every correlation that
+ * references it says generate: false (the default), else 1. */
+int vg_correlator_generates(const vg_correlator *c, const vg_rule *rule);
+/* Feed one alert: the rule that matched, the event and a reference the caller chooses (a
+ * store match id). Alerts of rules no correlation references are ignored; so are events
+ * without a time. The fields the correlations read are copied. */
+int vg_correlator_add(vg_correlator *c, const vg_rule *rule, const vg_event *ev, int64_t ref);
+
+typedef struct vg_corr_match {
+    const vg_rule *rule;            /* the correlation rule */
+    int64_t start_ms, end_ms;       /* first and last contributing alert */
+    const char *group;              /* "User=alice, Computer=WKS-1" ("" without group-by) */
+    double value;                   /* count, distinct count, sum, average or percentile */
+    const int64_t *refs;            /* the contributing alerts' references, in time order */
+    size_t n_refs;
+} vg_corr_match;
+
+/* Evaluate: per correlation, per group, alerts in time order; a window holds alerts at most
+ * timespan apart (last - first <= timespan); when the condition holds the match is reported
+ * and its alerts are consumed. fn gets matches in (rule, group, time) order. Returns the
+ * number of matches or a negative code. */
+int vg_correlator_run(vg_correlator *c, int (*fn)(const vg_corr_match *m, void *ud), void *ud);
+
+/* ---- risk in the store (schema version 2: risk_events, correlations, notables) ---- */
+
+/* The store's schema version since the risk tables were added; vg_store_open() migrates
+ * version 1 databases to it (the v1 tables are unchanged). */
+#define VG_STORE_RISK_SCHEMA_VERSION 2
+
+typedef struct vg_risk_update {
+    size_t alerts;       /* matches read that had not been scored yet */
+    size_t risk_events;  /* risk events appended */
+    size_t correlations; /* new correlation matches (each also an alert) */
+    size_t pruned;       /* risk events removed by retention */
+} vg_risk_update;
+
+/* Score the store's matches that have not been scored yet (and, when rs holds correlation
+ * rules, evaluate the correlations over all stored matches and score their new matches),
+ * appending risk events; then apply retention. In one transaction. */
+int vg_store_risk_update(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs,
+                         vg_risk_update *out, vg_diags *diags);
+/* Add the stored risk events (of one object, or all when object is NULL) to an engine. */
+int vg_store_risk_load(vg_store *st, vg_risk_engine *e, const char *object);
+/* Record the notables of a run: notables with a new id are inserted (new_count counts them),
+ * known ones are updated keeping their first-raised time, and stored notables the run no
+ * longer raises (their window moved after late events) are removed. */
+int vg_store_notables_begin(vg_store *st);
+int vg_store_notable_put(vg_store *st, const vg_notable *n, int *is_new);
+int vg_store_notables_end(vg_store *st);
+
+typedef struct vg_store_notable {
+    const char *id, *raised, *incident_rule, *title, *severity, *object, *object_type;
+    const char *window_start, *window_end;
+    double score;
+    int64_t rules, tactics, techniques, events;
+    const char *text, *json; /* vg_notable_format() of the notable (100 events at most) */
+} vg_store_notable;
+/* Stored notables, newest window first; id (may be NULL) selects one by id or id prefix. */
+int vg_store_notables(vg_store *st, const char *id, int (*fn)(const vg_store_notable *n, void *ud),
+                      void *ud);
+
+/* ---- end of Risk ---- */
+
 #ifdef __cplusplus
 }
 #endif

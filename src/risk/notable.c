@@ -1,0 +1,394 @@
+/*
+ * notable.c - what an analyst reads: a notable's title, window, counts, per-rule score
+ * arithmetic with capping, and its timeline, as text or JSON.
+ *
+ * vg__risk_emit() turns a window of sorted risk events into a vg_notable: source rules,
+ * tactics and techniques in first-seen order, each source's sum, largest score and counted
+ * (capped) score, the total, the severity and a stable id (FNV-1a of incident rule, object
+ * and window start, so that evaluating the same risk events again names the same notable).
+ * The title template's {placeholders} are filled here. vg_notable_format() writes the
+ * explanation: every number on the page can be recomputed from the lines above it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "risk.h"
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static void span_text(int64_t ms, char *buf, size_t cap)
+{
+    static const struct {
+        int64_t ms;
+        char unit;
+    } u[] = {{604800000, 'w'}, {86400000, 'd'}, {3600000, 'h'}, {60000, 'm'}, {1000, 's'}};
+    for (size_t i = 0; i < VG_ARRAY_LEN(u); i++)
+        if (ms >= u[i].ms && ms % u[i].ms == 0 && !(u[i].unit == 'w' && ms / u[i].ms < 2)) {
+            snprintf(buf, cap, "%lld%c", (long long)(ms / u[i].ms), u[i].unit);
+            return;
+        }
+    snprintf(buf, cap, "%lldms", (long long)ms);
+}
+
+static void fill_title(vg__buf *b, const char *tpl, const vg_notable *n)
+{
+    char num[32];
+    for (const char *p = tpl; *p; p++) {
+        const char *e = *p == '{' ? strchr(p, '}') : NULL;
+        if (!e) {
+            vg__buf_addc(b, *p);
+            continue;
+        }
+        size_t l = (size_t)(e - p - 1);
+        const char *k = p + 1;
+#define IS(name) (l == sizeof(name) - 1 && memcmp(k, name, l) == 0)
+        if (IS("object"))
+            vg__buf_adds(b, n->object);
+        else if (IS("object_type"))
+            vg__buf_adds(b, vg_risk_object_type_name(n->object_type));
+        else if (IS("score")) {
+            vg__risk_fmt_points(num, sizeof num, vg__risk_points(n->score));
+            vg__buf_adds(b, num);
+        } else if (IS("rules"))
+            vg__buf_printf(b, "%zu", n->n_rules);
+        else if (IS("tactics"))
+            vg__buf_printf(b, "%zu", n->n_tactics);
+        else if (IS("techniques"))
+            vg__buf_printf(b, "%zu", n->n_techniques);
+        else if (IS("events"))
+            vg__buf_printf(b, "%zu", n->n_events);
+        else if (IS("window")) {
+            span_text(n->window_ms, num, sizeof num);
+            vg__buf_adds(b, num);
+        } else {
+            vg__buf_add(b, p, l + 2); /* unknown: kept as written */
+        }
+#undef IS
+        p = e;
+    }
+    vg__buf_addc(b, 0);
+}
+
+/* Append the names of csv not yet in seen (",a,b,") to out, comma-joined, in order. */
+static void join_distinct(vg__buf *out, const char *csv, vg__buf *seen)
+{
+    for (const char *p = csv; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        char key[256];
+        if (l && l + 3 < sizeof key) {
+            key[0] = ',';
+            memcpy(key + 1, p, l);
+            key[l + 1] = ',';
+            key[l + 2] = 0;
+            if (!seen->ptr || !strstr(seen->ptr, key)) {
+                if (out->len)
+                    vg__buf_addc(out, ',');
+                vg__buf_add(out, p, l);
+                vg__buf_add(seen, p, l);
+                vg__buf_add(seen, ",", 2); /* keeps seen NUL-terminated */
+                seen->len--;
+            }
+        }
+        p = e ? e + 1 : NULL;
+    }
+}
+
+static size_t count_csv(const char *s)
+{
+    size_t n = *s ? 1 : 0;
+    for (; *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev, size_t lo,
+                  size_t hi, int64_t trigger, vg_notable_fn fn, void *ud)
+{
+    size_t n = hi - lo;
+    vg_risk_event *views = calloc(n, sizeof *views);
+    const vg_risk_event **ptrs = calloc(n, sizeof *ptrs);
+    char(*times)[40] = calloc(n, sizeof *times);
+    vg_notable_rule *rules = calloc(n, sizeof *rules);
+    uint32_t *rule_src = calloc(n, sizeof *rule_src);
+    int64_t *sum = calloc(n, sizeof *sum), *mx = calloc(n, sizeof *mx);
+    vg__buf tac, tech, seen_tac, seen_tech, title, idb;
+    vg__buf_init(&tac);
+    vg__buf_init(&tech);
+    vg__buf_init(&seen_tac);
+    vg__buf_init(&seen_tech);
+    vg__buf_init(&title);
+    vg__buf_init(&idb);
+    vg__buf_add(&seen_tac, ",", 2);
+    vg__buf_add(&seen_tech, ",", 2);
+    seen_tac.len = seen_tech.len = 1;
+    int rc = 0;
+    if (!views || !ptrs || !times || !rules || !rule_src || !sum || !mx) {
+        rc = VG_ERR_NOMEM;
+        goto done;
+    }
+    vg_notable nb = {0};
+    int64_t cap100 = e->cfg->capping ? vg__risk_points(e->cfg->cap) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const vg__rev *x = &ev[lo + i];
+        vg__risk_view(e, x, &views[i], times[i], sizeof times[i]);
+        ptrs[i] = &views[i];
+        size_t k = 0;
+        while (k < nb.n_rules && rule_src[k] != x->src)
+            k++;
+        if (k == nb.n_rules) {
+            nb.n_rules++;
+            rule_src[k] = x->src;
+            rules[k].rule_id = views[i].rule_id;
+            rules[k].rule_title = views[i].rule_title;
+            mx[k] = x->pts;
+        }
+        rules[k].events++;
+        sum[k] += x->pts;
+        if (x->pts > mx[k])
+            mx[k] = x->pts;
+        join_distinct(&tac, views[i].tactics, &seen_tac);
+        join_distinct(&tech, views[i].techniques, &seen_tech);
+    }
+    int64_t total = 0;
+    for (size_t k = 0; k < nb.n_rules; k++) {
+        int64_t c = sum[k];
+        if (cap100 && mx[k] * cap100 / 100 < c)
+            c = mx[k] * cap100 / 100;
+        rules[k].sum = (double)sum[k] / 100.0;
+        rules[k].max = (double)mx[k] / 100.0;
+        rules[k].counted = (double)c / 100.0;
+        rules[k].capped = c < sum[k];
+        total += c;
+    }
+    vg__buf_addc(&tac, 0);
+    vg__buf_addc(&tech, 0);
+    nb.incident_rule = r->id;
+    nb.object = views[0].object;
+    nb.object_type = views[0].object_type;
+    nb.window_start_ms = ev[lo].t;
+    nb.window_end_ms = ev[lo].t + r->window_ms;
+    nb.window_ms = r->window_ms;
+    nb.trigger_ms = trigger;
+    nb.score = (double)total / 100.0;
+    nb.tactics = tac.ptr ? tac.ptr : "";
+    nb.techniques = tech.ptr ? tech.ptr : "";
+    nb.n_tactics = count_csv(nb.tactics);
+    nb.n_techniques = count_csv(nb.techniques);
+    nb.rules = rules;
+    nb.events = ptrs;
+    nb.n_events = n;
+    nb.cap = cap100 ? (double)cap100 / 100.0 : 0;
+    nb.severity = vg__risk_severity(r, nb.score);
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = fnv(h, r->id, strlen(r->id) + 1);
+    h = fnv(h, vg_risk_object_type_name(nb.object_type), 7);
+    h = fnv(h, nb.object, strlen(nb.object) + 1);
+    h = fnv(h, (const char *)&nb.window_start_ms, sizeof nb.window_start_ms);
+    vg__buf_printf(&idb, "%016llx", (unsigned long long)h);
+    nb.id = idb.ptr;
+    fill_title(&title, r->title, &nb);
+    nb.title = title.ptr;
+    if (tac.oom || tech.oom || title.oom || idb.oom || seen_tac.oom || seen_tech.oom) {
+        rc = VG_ERR_NOMEM;
+        goto done;
+    }
+    rc = fn ? fn(&nb, ud) : 0;
+    if (rc < 0)
+        rc = -rc; /* a callback's stop value is reported as positive */
+done:
+    free(views);
+    free(ptrs);
+    free(times);
+    free(rules);
+    free(rule_src);
+    free(sum);
+    free(mx);
+    vg__buf_free(&tac);
+    vg__buf_free(&tech);
+    vg__buf_free(&seen_tac);
+    vg__buf_free(&seen_tech);
+    vg__buf_free(&title);
+    vg__buf_free(&idb);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+static void pts(vg__buf *b, double v)
+{
+    char num[32];
+    vg__risk_fmt_points(num, sizeof num, vg__risk_points(v));
+    vg__buf_adds(b, num);
+}
+
+static void csv_json(vg__buf *b, const char *csv)
+{
+    vg__buf_addc(b, '[');
+    for (const char *p = csv; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        vg__buf_json_str(b, p, l);
+        if (e)
+            vg__buf_addc(b, ',');
+        p = e ? e + 1 : NULL;
+    }
+    vg__buf_addc(b, ']');
+}
+
+static void kstr(vg__buf *b, const char *k, const char *v, int comma)
+{
+    vg__buf_printf(b, "%s\"%s\":", comma ? "," : "", k);
+    vg__buf_json_str(b, v, strlen(v));
+}
+
+static void format_json(vg__buf *b, const vg_notable *n, size_t max_events)
+{
+    char t1[40], t2[40], t3[40], span[32];
+    vg__risk_iso(n->window_start_ms, t1, sizeof t1);
+    vg__risk_iso(n->window_end_ms, t2, sizeof t2);
+    vg__risk_iso(n->trigger_ms, t3, sizeof t3);
+    span_text(n->window_ms, span, sizeof span);
+    vg__buf_addc(b, '{');
+    kstr(b, "id", n->id, 0);
+    kstr(b, "incident_rule", n->incident_rule, 1);
+    kstr(b, "title", n->title, 1);
+    kstr(b, "severity", n->severity, 1);
+    kstr(b, "object", n->object, 1);
+    kstr(b, "object_type", vg_risk_object_type_name(n->object_type), 1);
+    kstr(b, "window", span, 1);
+    kstr(b, "window_start", t1, 1);
+    kstr(b, "window_end", t2, 1);
+    kstr(b, "trigger", t3, 1);
+    vg__buf_adds(b, ",\"score\":");
+    pts(b, n->score);
+    vg__buf_printf(b,
+                   ",\"counts\":{\"rules\":%zu,\"tactics\":%zu,\"techniques\":%zu,\"events\":%zu}",
+                   n->n_rules, n->n_tactics, n->n_techniques, n->n_events);
+    vg__buf_adds(b, ",\"tactics\":");
+    csv_json(b, n->tactics);
+    vg__buf_adds(b, ",\"techniques\":");
+    csv_json(b, n->techniques);
+    vg__buf_adds(b, ",\"capping\":");
+    pts(b, n->cap);
+    vg__buf_adds(b, ",\"rules\":[");
+    for (size_t i = 0; i < n->n_rules; i++) {
+        const vg_notable_rule *r = &n->rules[i];
+        vg__buf_adds(b, i ? ",{" : "{");
+        kstr(b, "rule_id", r->rule_id, 0);
+        kstr(b, "title", r->rule_title, 1);
+        vg__buf_printf(b, ",\"events\":%zu,\"sum\":", r->events);
+        pts(b, r->sum);
+        vg__buf_adds(b, ",\"max\":");
+        pts(b, r->max);
+        vg__buf_adds(b, ",\"counted\":");
+        pts(b, r->counted);
+        vg__buf_printf(b, ",\"capped\":%s}", r->capped ? "true" : "false");
+    }
+    vg__buf_adds(b, "],\"timeline\":[");
+    for (size_t i = 0; i < n->n_events && i < max_events; i++) {
+        const vg_risk_event *x = n->events[i];
+        vg__buf_adds(b, i ? ",{" : "{");
+        kstr(b, "time", x->time, 0);
+        kstr(b, "rule_id", x->rule_id, 1);
+        kstr(b, "rule_title", x->rule_title, 1);
+        vg__buf_adds(b, ",\"base_score\":");
+        pts(b, x->base_score);
+        vg__buf_adds(b, ",\"score\":");
+        pts(b, x->score);
+        kstr(b, "arithmetic", x->arithmetic, 1);
+        vg__buf_adds(b, ",\"tactics\":");
+        csv_json(b, x->tactics);
+        vg__buf_adds(b, ",\"techniques\":");
+        csv_json(b, x->techniques);
+        vg__buf_adds(b, ",\"threats\":");
+        vg__buf_adds(b, *x->threats ? x->threats : "{}");
+        kstr(b, "ref", x->ref, 1);
+        vg__buf_addc(b, '}');
+    }
+    vg__buf_printf(b, "],\"timeline_shown\":%zu}",
+                   n->n_events < max_events ? n->n_events : max_events);
+}
+
+static void format_text(vg__buf *b, const vg_notable *n, size_t max_events)
+{
+    char t1[40], t2[40], t3[40], span[32], num[32];
+    vg__risk_iso(n->window_start_ms, t1, sizeof t1);
+    vg__risk_iso(n->window_end_ms, t2, sizeof t2);
+    vg__risk_iso(n->trigger_ms, t3, sizeof t3);
+    span_text(n->window_ms, span, sizeof span);
+    vg__buf_printf(b, "notable %s  [%s]  %s\n", n->id, n->severity, n->title);
+    vg__buf_printf(b, "  object:     %s %s\n", vg_risk_object_type_name(n->object_type), n->object);
+    vg__buf_printf(b, "  rule:       %s (window %s)\n", n->incident_rule, span);
+    vg__buf_printf(b, "  window:     %s .. %s (condition met at %s)\n", t1, t2, t3);
+    vg__buf_printf(b, "  tactics:    %zu  %s\n", n->n_tactics, n->tactics);
+    vg__buf_printf(b, "  techniques: %zu  %s\n", n->n_techniques, n->techniques);
+    vg__buf_adds(b, "  score:      ");
+    pts(b, n->score);
+    vg__buf_adds(b, " = ");
+    for (size_t i = 0; i < n->n_rules; i++) {
+        if (i)
+            vg__buf_adds(b, " + ");
+        pts(b, n->rules[i].counted);
+    }
+    vg__buf_printf(b, "  (per source rule");
+    if (n->cap > 0) {
+        vg__risk_fmt_points(num, sizeof num, vg__risk_points(n->cap));
+        vg__buf_printf(b, ", each capped at %s x its largest score", num);
+    }
+    vg__buf_adds(b, ")\n  source rules:\n");
+    for (size_t i = 0; i < n->n_rules; i++) {
+        const vg_notable_rule *r = &n->rules[i];
+        vg__buf_adds(b, "    ");
+        pts(b, r->counted);
+        vg__buf_printf(b, "  %s (%zu event%s", r->rule_title, r->events, r->events == 1 ? "" : "s");
+        if (r->events > 1) {
+            vg__buf_adds(b, ": sum ");
+            pts(b, r->sum);
+        }
+        if (r->capped) {
+            vg__buf_adds(b, ", capped: min(");
+            pts(b, r->sum);
+            vg__risk_fmt_points(num, sizeof num, vg__risk_points(n->cap));
+            vg__buf_printf(b, ", %s x ", num);
+            pts(b, r->max);
+            vg__buf_adds(b, ")");
+        }
+        vg__buf_adds(b, ")\n");
+    }
+    vg__buf_printf(b, "  timeline (%zu risk event%s", n->n_events, n->n_events == 1 ? "" : "s");
+    if (n->n_events > max_events)
+        vg__buf_printf(b, ", first %zu shown", max_events);
+    vg__buf_adds(b, "):\n");
+    for (size_t i = 0; i < n->n_events && i < max_events; i++) {
+        const vg_risk_event *x = n->events[i];
+        char sc[32];
+        vg__risk_fmt_points(sc, sizeof sc, vg__risk_points(x->score));
+        vg__buf_printf(b, "    %s  %7s  %s", x->time, sc, x->rule_title);
+        if (*x->tactics)
+            vg__buf_printf(b, "  [%s]", x->tactics);
+        vg__buf_addc(b, '\n');
+        if (*x->arithmetic && strchr(x->arithmetic, '='))
+            vg__buf_printf(b, "%35s score %s\n", "", x->arithmetic);
+    }
+}
+
+int vg_notable_format(const vg_notable *n, int json, size_t max_events, char **out)
+{
+    vg__buf b;
+    vg__buf_init(&b);
+    if (json)
+        format_json(&b, n, max_events);
+    else
+        format_text(&b, n, max_events);
+    *out = vg__buf_take(&b, NULL);
+    return *out ? 0 : VG_ERR_NOMEM;
+}
