@@ -95,6 +95,33 @@ static const help_entry entries[] = {
      "What the logs contain: sources, hosts, time range and field fill rates.",
      "Per channel and event ID: the number of events, the hosts that sent them, the first and\n"
      "last event time, and for each field the share of events that carry it.\n"},
+    {"coverage",
+     "vigil coverage [-r RULES]... [--enabled LIST|FILE] [--logs PATH]... [--inventory FILE]\n"
+     "               [--color-by M] [--by TABLE] [--format F] [-o FILE] [--html FILE]",
+     "Detection coverage against ATT&CK: rule statuses, the MITRE map, exports.",
+     "Each detection rule is active (deployed, and its log source is present with every field it\n"
+     "reads), available (data present, not deployed) or needs data (what is missing is named);\n"
+     "validated marks rules that fired on labelled attack data (--validated MANIFEST). Techniques\n"
+     "count their rules with sub-techniques rolled up; tactics and platforms count techniques\n"
+     "with an active rule. Without -r the starter rules are used; without --logs or --inventory\n"
+     "data is assumed present wherever the profile routes a rule's log source (docs/coverage.md).\n"
+     "Options:\n"
+     "  --enabled LIST|FILE    deployed rules (ids or names, comma list or one per line)\n"
+     "  --logs PATH            observed data: EVTX / JSON-lines files or folders\n"
+     "  --inventory FILE       declared data (YAML); --host-group G picks one group of it\n"
+     "  --profile P            log-source profile (sysmon, windows, both, FILE)\n"
+     "  --color-by M           total, active (default), available, needs-data, validated\n"
+     "  --colors C             truecolor, 256 or none (default: from the terminal)\n"
+     "  --platform P           only techniques of a platform (Windows, Linux, ...)\n"
+     "  --by TABLE             tactic, platform, technique, technique-all or rule instead of the map\n"
+     "  --format F             map (default), json, csv, navigator (layer 4.5), svg, html\n"
+     "  -o FILE                write the export there; --html FILE also writes the HTML report\n"
+     "  --width N              map width (default: the terminal's)\n"},
+    {"coverage diff", "vigil coverage diff A.json B.json",
+     "What a rule change or a new log source gains and loses.",
+     "A and B are files of `vigil coverage --format json` (before and after). Prints the overall\n"
+     "and per-tactic figures that moved, techniques that gained or lost an active rule, and rules\n"
+     "whose status changed.\n"},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
      ""},
     {"version", "vigil version", "Print the version.", ""},

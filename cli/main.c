@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cov.h"
 
 /* Remove common options from argv; returns the new argc, or -1 on a usage error. */
 static int take_common(int argc, char **argv, cli_opts *o)
@@ -83,6 +84,8 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "data") == 0)
         return cmd_data(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "coverage") == 0)
+        return cmd_coverage(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "dump") == 0)
         return cmd_dump(argc - 1, argv + 1, &o);
     cli_usage_error(NULL, "unknown command '%s'", cmd);

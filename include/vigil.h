@@ -853,6 +853,161 @@ int vg_store_notables(vg_store *st, const char *id, int (*fn)(const vg_store_not
 
 /* ---- end of Risk ---- */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Coverage: rule and technique statuses against ATT&CK, and reports (docs/coverage.md)       */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Status of one detection rule:
+ *   ACTIVE      deployed, and its log source is present with every field it reads;
+ *   AVAILABLE   its data is present but it is not deployed;
+ *   NEEDS_DATA  its log source, or a field it reads, is missing (vg_cov_rule.missing says
+ *               which), whether deployed or not.
+ * Validated is a separate mark: the rule fired on labelled attack data for one of its
+ * techniques (vg_coverage_mark_validated). */
+typedef enum {
+    VG_COV_ACTIVE,
+    VG_COV_AVAILABLE,
+    VG_COV_NEEDS_DATA,
+    VG_COV_STATUS_COUNT,
+} vg_cov_status;
+
+/* What a map is coloured by: the number of rules (rolled up) of a technique that are in a
+ * status, or all of them (TOTAL). */
+typedef enum {
+    VG_COV_BY_TOTAL,
+    VG_COV_BY_ACTIVE,
+    VG_COV_BY_AVAILABLE,
+    VG_COV_BY_NEEDS_DATA,
+    VG_COV_BY_VALIDATED,
+    VG_COV_BY_COUNT,
+} vg_cov_measure;
+
+/* How data presence is known. */
+typedef enum {
+    VG_COV_DATA_ASSUMED,  /* no inventory given: every rule whose log source is routed has data */
+    VG_COV_DATA_OBSERVED, /* from vg_inventory (logs that were read) */
+    VG_COV_DATA_DECLARED, /* from a declared inventory (YAML) */
+} vg_cov_data_mode;
+
+typedef struct vg_coverage vg_coverage;
+
+typedef struct vg_cov_rule {
+    const vg_rule *rule;
+    vg_cov_status status;
+    int deployed;
+    int validated;
+    const char *source;  /* the data that feeds it ("Security 4688"), or "" */
+    const char *missing; /* NEEDS_DATA: what is missing, e.g. "fields OriginalFileName in
+                            Microsoft-Windows-Sysmon/Operational 1"; else "" */
+} vg_cov_rule;
+
+/* A technique or sub-technique. Counts are rolled up: a parent counts its own rules and those
+ * of its sub-techniques, each rule once. */
+typedef struct vg_cov_tech {
+    const vg_attack_obj *tech;
+    size_t n[VG_COV_STATUS_COUNT]; /* rules per status */
+    size_t total;                  /* rules */
+    size_t validated;              /* validated rules */
+    int tech_validated;            /* detected on labelled data (even by a rule tagged otherwise) */
+    size_t n_own;                  /* rules tagged with this very technique */
+    const vg_cov_rule *const *rules; /* rolled-up rules, own first */
+    size_t n_rules;
+} vg_cov_tech;
+
+/* Techniques of a tactic or platform: the parents (sub-techniques rolled up), live ones of the
+ * domain. covered = with at least one rule; pct_active = 100 * active / techniques. */
+typedef struct vg_cov_tally {
+    const vg_attack_obj *tactic; /* NULL for platform tallies */
+    const char *name;            /* tactic or platform name */
+    size_t techniques, covered, active, available, needs_data, validated;
+    double pct_active;
+} vg_cov_tally;
+
+/* New coverage of rs (which must be finalized) against kb, for one domain (VG_DOMAIN_*; the
+ * enterprise matrix when 0). Both must outlive it. NULL when out of memory. */
+vg_coverage *vg_coverage_new(const vg_attack *kb, const vg_ruleset *rs, uint32_t domain);
+void vg_coverage_free(vg_coverage *c);
+
+/* Deployment: once any rule is enabled, only enabled rules are deployed (default: all).
+ * text is a rule id or name; VG_ERR_NOENT when the ruleset has no such rule. */
+int vg_coverage_enable(vg_coverage *c, const char *text);
+/* Observed data: every source of inv is present with the fields it carries. inv must outlive
+ * the coverage until vg_coverage_compute() returns. */
+int vg_coverage_add_inventory(vg_coverage *c, vg_inventory *inv);
+/* Declared data: one (channel, event ID) source; event_id "" = any event of the channel;
+ * fields NULL = every field is assumed present. Copied. */
+int vg_coverage_declare(vg_coverage *c, const char *channel, const char *event_id,
+                        const char *const *fields, size_t n_fields);
+/* A declared inventory file (YAML, docs/coverage.md): sources with channel, event_ids and
+ * optional fields. group selects one host group of the file (NULL: the top-level sources and
+ * every group). Problems go to diags. */
+int vg_coverage_load_inventory(vg_coverage *c, const char *path, const char *group,
+                               vg_diags *diags);
+/* Evidence: rule (may be NULL) fired on data labelled with technique tech. */
+int vg_coverage_mark_validated(vg_coverage *c, const vg_rule *rule, const vg_attack_obj *tech);
+
+/* Compute statuses and tallies (again after changes). */
+int vg_coverage_compute(vg_coverage *c);
+
+vg_cov_data_mode vg_coverage_data_mode(const vg_coverage *c);
+const vg_attack *vg_coverage_kb(const vg_coverage *c);
+uint32_t vg_coverage_domain(const vg_coverage *c);
+/* Detection rules in ruleset order. */
+size_t vg_coverage_rules(const vg_coverage *c, const vg_cov_rule **out);
+/* Every live technique and sub-technique of the domain, plus any other a rule is tagged with,
+ * sorted by ATT&CK ID. */
+size_t vg_coverage_techniques(const vg_coverage *c, const vg_cov_tech *const **out);
+/* The entry of a technique, or NULL. */
+const vg_cov_tech *vg_coverage_tech(const vg_coverage *c, const vg_attack_obj *tech);
+/* One matrix column: the parent techniques of a tactic, sorted by name. Writes up to cap;
+ * returns the total. */
+size_t vg_coverage_column(const vg_coverage *c, const vg_attack_obj *tactic,
+                          const vg_cov_tech **out, size_t cap);
+/* Per tactic in matrix order, and per platform of the domain that has techniques. */
+size_t vg_coverage_tactics(const vg_coverage *c, const vg_cov_tally **out);
+size_t vg_coverage_platforms(const vg_coverage *c, const vg_cov_tally **out);
+/* The whole domain as one tally. */
+void vg_coverage_overall(const vg_coverage *c, vg_cov_tally *out);
+
+/* Score of a technique under a measure (a count of rules; VALIDATED counts 1 for a technique
+ * detected on labelled data without a validated rule of its own). */
+size_t vg_cov_score(const vg_cov_tech *t, vg_cov_measure m);
+const char *vg_cov_status_name(vg_cov_status s); /* "active", "available", "needs-data" */
+const char *vg_cov_measure_name(vg_cov_measure m);
+int vg_cov_measure_parse(const char *name, vg_cov_measure *out); /* VG_ERR_INVAL if unknown */
+/* Cell colour as "#rrggbb" for a score under a measure (grey for 0). */
+const char *vg_cov_color(vg_cov_measure m, size_t score);
+
+/* ---- reports: each renders into a malloc'ed, NUL-terminated *out the caller frees ---- */
+
+typedef struct vg_report_opts {
+    vg_cov_measure by; /* colouring */
+    const char *title; /* NULL: "vigil coverage" */
+    const char *platform; /* only techniques of this platform (NULL: all) */
+} vg_report_opts;
+
+/* ATT&CK Navigator layer format 4.5 (scores, colours, comments listing the rules, metadata,
+ * links). */
+int vg_report_navigator(const vg_coverage *c, const vg_report_opts *o, char **out, size_t *len);
+/* The matrix as a standalone SVG. */
+int vg_report_svg(const vg_coverage *c, const vg_report_opts *o, char **out, size_t *len);
+/* A self-contained HTML report: figures, matrix, bar chart and radar by tactic, sankey from
+ * data source to tactic to technique, and the rules table. No scripts, no external files. */
+int vg_report_html(const vg_coverage *c, const vg_report_opts *o, char **out, size_t *len);
+/* One row per rule and technique (CSV), or the whole coverage (JSON, docs/coverage.md). */
+int vg_report_csv(const vg_coverage *c, char **out, size_t *len);
+int vg_report_json(const vg_coverage *c, char **out, size_t *len);
+
+/* Compare two coverage JSON files of vg_report_json (A before, B after): overall and
+ * per-tactic figures, techniques whose rule counts changed (gains and losses of an active
+ * rule), rules whose status changed, appeared or disappeared. Text in *out (malloc'ed). Returns
+ * 0, or a negative code with a diagnostic when a file cannot be read or is not such a file.
+ * json is reserved (0). */
+int vg_coverage_diff(const char *path_a, const char *path_b, int json, char **out, size_t *len,
+                     vg_diags *diags);
+
+/* ---- end of Coverage ---- */
+
 #ifdef __cplusplus
 }
 #endif
