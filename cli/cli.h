@@ -78,4 +78,8 @@ int cmd_data(int argc, char **argv, cli_opts *o);
 /* ---- EVTX (cmd_dump.c) ---- */
 int cmd_dump(int argc, char **argv, cli_opts *o);
 
+/* ---- risk-based alerting (cmd_risk.c) ---- */
+int cmd_risk(int argc, char **argv, cli_opts *o);
+int cmd_notables(int argc, char **argv, cli_opts *o);
+
 #endif

@@ -122,6 +122,33 @@ static const help_entry entries[] = {
      "A and B are files of `vigil coverage --format json` (before and after). Prints the overall\n"
      "and per-tactic figures that moved, techniques that gained or lost an active rule, and rules\n"
      "whose status changed.\n"},
+    {"risk",
+     "vigil risk --db FILE [-r RULES]... [--config C] [--incident-rules R] [--assets A] "
+     "[--identities I] [--json]",
+     "Score alerts into risk events and raise notables (risk-based alerting).",
+     "Turns the matches that `vigil scan --db FILE` stored, and not yet scored, into risk\n"
+     "events: one per risk object (the system and the user the event names), with the base\n"
+     "score of the rule's level (low 21, medium 47, high 73, critical 99) and the risk factors\n"
+     "applied. Then evaluates the incident rules per object over sliding windows in event time\n"
+     "(defaults: ATT&CK tactics >= 3 and rules >= 4 over 7 days; risk score > 100 over 24\n"
+     "hours), each source rule's score capped at 3 x its largest, and prints every notable\n"
+     "with its score arithmetic and timeline. docs/risk.md has the files and formats.\n"
+     "Options:\n"
+     "  -r RULES              Sigma correlation rules (and the rules they reference)\n"
+     "  --config FILE         risk configuration (data/risk/risk.yml is the default)\n"
+     "  --incident-rules FILE incident rules (data/risk/incident-rules.yml is the default)\n"
+     "  --assets CSV, --identities CSV   inventories read by the risk factors\n"
+     "  --risk-events FILE    evaluate risk events given as JSON lines (no store needed)\n"
+     "  --max-events N        timeline events shown per notable (default 100)\n"},
+    {"risk show", "vigil risk show OBJECT --db FILE [--json]",
+     "Print one risk object's timeline: every risk event with its score arithmetic.", ""},
+    {"risk correlate", "vigil risk correlate -r RULES PATH... [--json]",
+     "Evaluate Sigma correlation rules over event files and print their matches.",
+     "All seven types (event_count, value_count, temporal, temporal_ordered, value_sum,\n"
+     "value_avg, value_percentile), group-by across every referenced rule, aliases, and\n"
+     "windows that never exceed the timespan. Exit status 1 when nothing matched.\n"},
+    {"notables", "vigil notables --db FILE [ID] [--json]",
+     "List the notables in the store, or show one (by id or id prefix).", ""},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",
      ""},
     {"version", "vigil version", "Print the version.", ""},

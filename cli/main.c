@@ -88,6 +88,10 @@ int main(int argc, char **argv)
         return cmd_coverage(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "dump") == 0)
         return cmd_dump(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "risk") == 0)
+        return cmd_risk(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "notables") == 0)
+        return cmd_notables(argc - 1, argv + 1, &o);
     cli_usage_error(NULL, "unknown command '%s'", cmd);
     return EXIT_USAGE;
 }

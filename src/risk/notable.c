@@ -31,7 +31,7 @@ static void span_text(int64_t ms, char *buf, size_t cap)
         char unit;
     } u[] = {{604800000, 'w'}, {86400000, 'd'}, {3600000, 'h'}, {60000, 'm'}, {1000, 's'}};
     for (size_t i = 0; i < VG_ARRAY_LEN(u); i++)
-        if (ms >= u[i].ms && ms % u[i].ms == 0 && !(u[i].unit == 'w' && ms / u[i].ms < 2)) {
+        if (ms >= u[i].ms && ms % u[i].ms == 0 && (ms / u[i].ms >= 2 || u[i].unit == 's')) {
             snprintf(buf, cap, "%lld%c", (long long)(ms / u[i].ms), u[i].unit);
             return;
         }
