@@ -257,8 +257,9 @@ static int run_risk(int argc, char **argv, cli_opts *o)
     if (o->json)
         printf("]}\n");
     else if (!o->quiet)
-        printf("%s%zu notable%s, %zu new\n", x.notables ? "\n" : "", x.notables,
-               x.notables == 1 ? "" : "s", x.fresh);
+        printf("%s%zu notable%s", x.notables ? "\n" : "", x.notables, x.notables == 1 ? "" : "s");
+    if (!o->json && !o->quiet)
+        printf(st ? ", %zu new\n" : "\n", x.fresh);
     exit_code = EXIT_OK;
 done:
     cli_print_diags(d, stderr, 0);

@@ -329,8 +329,9 @@ static void format_text(vg__buf *b, const vg_notable *n, size_t max_events)
     vg__buf_printf(b, "  object:     %s %s\n", vg_risk_object_type_name(n->object_type), n->object);
     vg__buf_printf(b, "  rule:       %s (window %s)\n", n->incident_rule, span);
     vg__buf_printf(b, "  window:     %s .. %s (condition met at %s)\n", t1, t2, t3);
-    vg__buf_printf(b, "  tactics:    %zu  %s\n", n->n_tactics, n->tactics);
-    vg__buf_printf(b, "  techniques: %zu  %s\n", n->n_techniques, n->techniques);
+    vg__buf_printf(b, "  tactics:    %zu%s%s\n", n->n_tactics, *n->tactics ? "  " : "", n->tactics);
+    vg__buf_printf(b, "  techniques: %zu%s%s\n", n->n_techniques, *n->techniques ? "  " : "",
+                   n->techniques);
     vg__buf_adds(b, "  score:      ");
     pts(b, n->score);
     vg__buf_adds(b, " = ");
