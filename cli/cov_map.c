@@ -203,8 +203,8 @@ void cov_print_rules(const vg_coverage *c, FILE *f)
     size_t nr = vg_coverage_rules(c, &rules);
     for (size_t i = 0; i < nr; i++) {
         const vg_cov_rule *r = &rules[i];
-        fprintf(f, "%-10s %s%s  %s", vg_cov_status_name(r->status),
-                r->validated ? "validated " : "", r->deployed ? "deployed" : "not-deployed",
+        fprintf(f, "%-10s %-12s %s%s", vg_cov_status_name(r->status),
+                r->deployed ? "deployed" : "not-deployed", r->validated ? "validated " : "",
                 *r->rule->title ? r->rule->title : r->rule->id);
         for (size_t k = 0; k < r->rule->n_techniques; k++)
             fprintf(f, "%s%s", k ? "," : "  [", r->rule->techniques[k]->attack_id);

@@ -929,7 +929,7 @@ vg_coverage *vg_coverage_new(const vg_attack *kb, const vg_ruleset *rs, uint32_t
 void vg_coverage_free(vg_coverage *c);
 
 /* Deployment: once any rule is enabled, only enabled rules are deployed (default: all).
- * text is a rule id or name; VG_ERR_NOENT when the ruleset has no such rule. */
+ * text is a rule id, name or title; VG_ERR_NOENT when the ruleset has no such rule. */
 int vg_coverage_enable(vg_coverage *c, const char *text);
 /* Observed data: every source of inv is present with the fields it carries. inv must outlive
  * the coverage until vg_coverage_compute() returns. */

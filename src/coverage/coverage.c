@@ -80,6 +80,9 @@ void vg_coverage_free(vg_coverage *c)
 int vg_coverage_enable(vg_coverage *c, const char *text)
 {
     const vg_rule *r = vg_ruleset_find(c->rs, text);
+    for (size_t i = 0; !r && i < vg_ruleset_count(c->rs); i++)
+        if (strcmp(vg_ruleset_rule(c->rs, i)->title, text) == 0)
+            r = vg_ruleset_rule(c->rs, i);
     if (!r)
         return VG_ERR_NOENT;
     c->enabled[r->index] = 1;
@@ -350,13 +353,19 @@ static vg_cov_tech *tech_slot(vg_coverage *c, const vg_attack_obj *o)
     return t;
 }
 
-/* Add rule k to technique t's list unless already there (stamp holds the last rule + 1). */
+/* Add rule k to technique o's list unless already there (a rule tagged with a parent and its
+ * sub-technique lands on the parent once). stamp[ti] == k + 1 is the quick check within one
+ * pass; the list is searched when the stamp is from elsewhere. */
 static int attach(vg_coverage *c, vg__vec *lists, size_t *stamp, const vg_attack_obj *o, size_t k)
 {
     size_t ti = (size_t)c->tech_of[o->index];
     if (stamp[ti] == k + 1)
         return 0;
     stamp[ti] = k + 1;
+    const vg_cov_rule **have = lists[ti].ptr;
+    for (size_t i = 0; i < lists[ti].len; i++)
+        if (have[i] == &c->rules[k])
+            return 0;
     const vg_cov_rule **slot = vg__vec_push(&lists[ti], sizeof *slot);
     if (!slot)
         return VG_ERR_NOMEM;
