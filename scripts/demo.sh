@@ -79,3 +79,24 @@ COLUMNS=$cols "$V" scan data/demo/events.jsonl --format table
 
 echo
 echo "Next: vigil --help; docs/cli.md; vigil scan PATH -r RULES on your own EVTX or JSON logs."
+
+# ---- risk-based alerting (vigil risk; docs/risk.md) ----
+# The same story stored in SQLite, scored into risk events (alice is a privileged user, the file
+# server a critical asset: data/demo/identities.csv, assets.csv), and the two Splunk ES default
+# incident rules evaluated per host and user. alice's ATT&CK tactic-threshold notable is printed
+# in full: window, score per rule (with capping), timeline with each score's arithmetic.
+section "risk-based alerting: the story's matches become risk events and notables (vigil scan --db, then vigil risk)"
+"$V" scan data/demo/events.jsonl --db "$tmp/vigil.db" -q >/dev/null
+"$V" risk --db "$tmp/vigil.db" --identities data/demo/identities.csv --assets data/demo/assets.csv \
+    >"$tmp/risk.txt"
+head -n 1 "$tmp/risk.txt"
+echo
+"$V" notables --db "$tmp/vigil.db"
+id=$("$V" notables --db "$tmp/vigil.db" | grep 'Tactic threshold.*user=CORP' | cut -d' ' -f1)
+
+section "one notable in full: why alice crossed the ATT&CK tactic threshold (vigil notables ID)"
+"$V" notables --db "$tmp/vigil.db" "$id" | sed '$d'
+
+section "alice's risk timeline, every score with its arithmetic (vigil risk show 'CORP\\alice')"
+"$V" risk show 'CORP\alice' --db "$tmp/vigil.db" | head -n 5 | cut -c1-160
+echo "  ..."

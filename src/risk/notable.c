@@ -348,9 +348,9 @@ static void format_text(vg__buf *b, const vg_notable *n, size_t max_events)
     vg__buf_adds(b, ")\n  source rules:\n");
     for (size_t i = 0; i < n->n_rules; i++) {
         const vg_notable_rule *r = &n->rules[i];
-        vg__buf_adds(b, "    ");
-        pts(b, r->counted);
-        vg__buf_printf(b, "  %s (%zu event%s", r->rule_title, r->events, r->events == 1 ? "" : "s");
+        vg__risk_fmt_points(num, sizeof num, vg__risk_points(r->counted));
+        vg__buf_printf(b, "    %7s  %s (%zu event%s", num, r->rule_title, r->events,
+                       r->events == 1 ? "" : "s");
         if (r->events > 1) {
             vg__buf_adds(b, ": sum ");
             pts(b, r->sum);
