@@ -92,4 +92,10 @@ if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
         echo "  evtxexport skipped: not installed (Debian package libevtx-utils)"
     fi
 fi
+# ---- risk scoring and incident rules (bench_risk): 10M risk events over 100k objects ----
+if [ -x "$BUILD/bench/bench_risk" ]; then
+    echo
+    echo "== risk: 10M risk events over 100k objects, scored and evaluated (events/s, peak RSS)"
+    run "$BUILD/bench/bench_risk" --events 10000000 --objects 100000
+fi
 exit $status

@@ -299,7 +299,7 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
             if (mu && !get_number(p, mu, &cap) && cap < 1)
                 perr(p, mu, VG_ERR_RANGE, "the capping multiplier must be at least 1");
         } else if (strcmp(k, "retention_days") == 0) {
-            double d;
+            double d = 0;
             if (!get_number(p, n, &d) && (d < 0 || d > 100000))
                 perr(p, n, VG_ERR_RANGE, "retention_days is between 0 and 100000");
             ret = (int)d;
