@@ -155,7 +155,8 @@ static int ieq(const char *a, const char *b)
 
 static int has_field(const vg__dsrc *s, const char *f)
 {
-    if (s->any_field)
+    /* the fields that key a source are present in all its events, declared or not */
+    if (s->any_field || ieq(f, "Channel") || (ieq(f, "EventID") && *s->event_id))
         return 1;
     for (size_t i = 0; i < s->n_fields; i++)
         if (ieq(s->fields[i], f))
