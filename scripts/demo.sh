@@ -100,3 +100,8 @@ section "one notable in full: why alice crossed the ATT&CK tactic threshold (vig
 section "alice's risk timeline, every score with its arithmetic (vigil risk show 'CORP\\alice')"
 "$V" risk show 'CORP\alice' --db "$tmp/vigil.db" | head -n 5 | cut -c1-160
 echo "  ..."
+
+# Last: where the starter rules stand against ATT&CK, with the demo's events as the observed
+# data, and the self-contained HTML report (kept in build/, outside the temporary folder).
+section "coverage of the starter rules, the demo events as observed data (vigil coverage --logs data/demo/events.jsonl)"
+"$V" coverage --logs data/demo/events.jsonl --width "$cols" -q --html "$(pwd)/build/coverage-report.html"
