@@ -570,6 +570,14 @@ static int regex_value(vg__cctx *c, const vg__mods *m, const vg__ynode *v, vg__v
         snprintf(msg, sizeof msg, "invalid regular expression at offset %zu: %s", (size_t)off, pe);
         return vg__cerror(c, v, VG_ERR_SYNTAX, msg);
     }
+    /* owned by the ruleset from here on, also if this rule is rejected later */
+    pcre2_code **slot = vg__vec_push(&c->rs->regexes, sizeof *slot);
+    if (!slot) {
+        pcre2_code_free(out->re);
+        out->re = NULL;
+        return VG_ERR_NOMEM;
+    }
+    *slot = out->re;
     pcre2_jit_compile(out->re, PCRE2_JIT_COMPLETE);
     out->kind = VK_REGEX;
     return 0;

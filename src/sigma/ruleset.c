@@ -43,17 +43,9 @@ void vg_ruleset_free(vg_ruleset *rs)
 {
     if (!rs)
         return;
-    for (size_t i = 0; i < rs->rules.len; i++) {
-        vg__rule *r = rule_at(rs, i);
-        for (size_t s = 0; s < r->n_searches; s++)
-            for (size_t m = 0; m < r->searches[s].n; m++)
-                for (size_t k = 0; k < r->searches[s].maps[m].n; k++) {
-                    const vg__item *it = &r->searches[s].maps[m].items[k];
-                    for (size_t v = 0; v < it->n; v++)
-                        if (it->vals[v].re)
-                            pcre2_code_free(it->vals[v].re);
-                }
-    }
+    for (size_t i = 0; i < rs->regexes.len; i++)
+        pcre2_code_free(((pcre2_code **)rs->regexes.ptr)[i]);
+    vg__vec_free(&rs->regexes);
     vg__vec_free(&rs->rules);
     vg__smap_free(&rs->by_id);
     vg_profile_free(rs->own_profile);
