@@ -190,7 +190,8 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     nb.severity = vg__risk_severity(r, nb.score);
     uint64_t h = 0xcbf29ce484222325ull;
     h = fnv(h, r->id, strlen(r->id) + 1);
-    h = fnv(h, vg_risk_object_type_name(nb.object_type), 7);
+    const char *tn = vg_risk_object_type_name(nb.object_type);
+    h = fnv(h, tn, strlen(tn) + 1);
     h = fnv(h, nb.object, strlen(nb.object) + 1);
     h = fnv(h, (const char *)&nb.window_start_ms, sizeof nb.window_start_ms);
     vg__buf_printf(&idb, "%016llx", (unsigned long long)h);
