@@ -858,7 +858,7 @@ int vg_store_notables(vg_store *st, const char *id, int (*fn)(const vg_store_not
 /* ------------------------------------------------------------------------------------------ */
 
 /* Status of one detection rule:
- *   ACTIVE      deployed, and its log source is present with every field it reads;
+ *   ACTIVE      deployed, and its log source is present with the fields its condition needs;
  *   AVAILABLE   its data is present but it is not deployed;
  *   NEEDS_DATA  its log source, or a field it reads, is missing (vg_cov_rule.missing says
  *               which), whether deployed or not.

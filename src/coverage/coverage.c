@@ -5,8 +5,9 @@
  * exists: observed sources copied from data inventories, declared sources (channel, event IDs,
  * optionally fields), or nothing, in which case every rule whose log source the profile routes
  * is assumed to have data. A rule has data when one of its routes (the profile's conditions on
- * Channel, EventID, Provider_Name...) is met by at least one source and every field its
- * detection reads is carried by one of those sources under the route's field names; a
+ * Channel, EventID, Provider_Name...) is met by at least one source and the rule's condition
+ * can still be true with the fields those sources carry under the route's field names (fields
+ * it could use but that are absent are named after the source); a
  * condition on a field other than Channel and EventID is met when the source carries that field
  * (inventories count fields, not their values). The first route that works feeds the rule;
  * otherwise the reason it needs data names the route that came closest (a source without the
