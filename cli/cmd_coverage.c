@@ -16,7 +16,7 @@ static int write_out(const char *path, const char *text, size_t len)
 {
     FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "w") : stdout;
     if (!f) {
-        fprintf(stderr, "vigil: %s: cannot write\n", path);
+        fprintf(stderr, "vigil: %s: cannot write\n", path ? path : "standard output");
         return EXIT_INPUT;
     }
     size_t put = fwrite(text, 1, len, f);
