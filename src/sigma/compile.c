@@ -99,6 +99,7 @@ static const char *const *str_list(vg__cctx *c, const vg__ynode *doc, const char
     for (size_t i = 0; i < v->n; i++) {
         if (v->items[i]->type != VG_Y_SCALAR) {
             cerr(c, v->items[i], VG_ERR_TYPE, "items of '%s' must be single values", key);
+            *n = 0; /* no list, not a NULL list with items (resolve_tags reads r->tags) */
             return NULL;
         }
         out[(*n)++] = v->items[i]->str;
