@@ -428,6 +428,10 @@ static int expand_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__b
             const vg__ynode *v = vals->type == VG_Y_SEQ ? vals->items[k] : vals;
             if (v->type != VG_Y_SCALAR)
                 continue;
+            if (memchr(v->str, VG_GLOB_STAR, v->len) || memchr(v->str, VG_GLOB_ONE, v->len))
+                return vg__cerror(c, NULL, VG_ERR_SYNTAX,
+                                  "a placeholder value contains the control characters U+0001 "
+                                  "or U+0002, which values cannot contain");
             acc->len = mark;
             char *tmp = malloc(v->len + 1);
             if (!tmp)
@@ -635,6 +639,11 @@ static int string_values(vg__cctx *c, const vg__mods *m, const vg__ynode *v, uin
 {
     wlist a = {0}, b = {0};
     c->cur = v;
+    /* the working bytes use U+0001 and U+0002 for live wildcards: a value holding them (a YAML
+     * escape) would silently become a wildcard */
+    if (memchr(v->str, VG_GLOB_STAR, v->len) || memchr(v->str, VG_GLOB_ONE, v->len))
+        return vg__cerror(c, v, VG_ERR_SYNTAX,
+                          "values cannot contain the control characters U+0001 and U+0002");
     char *tmp = malloc(v->len + 1);
     int rc = tmp ? 0 : VG_ERR_NOMEM;
     int never = 0;

@@ -12,7 +12,9 @@
  * boundary; the trees the condition parser builds (precedence, associativity, quantifiers) and
  * where it reports errors; every Sigma limit hit exactly (VG_SIGMA_MAX_EXPANSION,
  * VG_SIGMA_MAX_COND_DEPTH, VG_SIGMA_MAX_MODIFIERS, VG_YAML_MAX_DEPTH: the limit passes, one
- * more fails); and the flattening of events in the evtx crate's nested JSON and in flat JSON.
+ * more fails); the compile checks that bugs slipped through once (modifier combinations, null
+ * titles, empty sequences, control characters that would act as wildcards); and the flattening
+ * of events in the evtx crate's nested JSON and in flat JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -852,6 +854,43 @@ static void test_modifier_combinations(void **state)
     }
 }
 
+static void test_control_characters(void **state)
+{
+    (void)state;
+    /* U+0001 and U+0002 stand for live wildcards inside the compiler: a value that holds them
+     * (written with a YAML escape) is an error, not a wildcard */
+    static const char *const values[] = {"\"a\\x01b\"", "\"a\\x02b\"", "\"\\u0001\""};
+    for (size_t i = 0; i < VG_ARRAY_LEN(values); i++) {
+        vg_diags *d = vg_diags_new();
+        vg_ruleset *rs = compile_item("User|contains", values[i], d);
+        assert_int_equal(rs->rules.len, 0);
+        assert_string_equal(first_error(d),
+                            "values cannot contain the control characters U+0001 and U+0002");
+        vg_ruleset_free(rs);
+        vg_diags_free(d);
+    }
+    /* the same for placeholder values */
+    char path[] = "/tmp/vigil-test-sigma-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char ph[] = "p: [ok, \"x\\x01\"]\n";
+    assert_int_equal(write(fd, ph, sizeof ph - 1), (ssize_t)(sizeof ph - 1));
+    close(fd);
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
+    assert_int_equal(vg_ruleset_load_placeholders(rs, path, d), 0);
+    unlink(path);
+    static const char doc[] = "title: t\nlogsource: {product: windows}\ndetection:\n  sel:\n"
+                              "    User|expand: '%p%'\n  condition: sel\n";
+    assert_int_equal(vg_ruleset_add_buffer(rs, doc, sizeof doc - 1, "t.yml", d), 0);
+    assert_int_equal(rs->rules.len, 0);
+    assert_string_equal(first_error(d), "a placeholder value contains the control characters "
+                                        "U+0001 or U+0002, which values cannot contain");
+    assert_int_equal(vg_diags_get(d, 0)->line, 5);
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
 static void test_title_null(void **state)
 {
     (void)state;
@@ -1095,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_limit_modifiers),
         cmocka_unit_test(test_limit_yaml_depth),
         cmocka_unit_test(test_modifier_combinations),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_title_null),
         cmocka_unit_test(test_empty_sequences),
         cmocka_unit_test(test_event_evtx),
