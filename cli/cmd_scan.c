@@ -8,7 +8,10 @@
  * file and record) before they are printed as a table, CSV or JSON lines (docs/scan.md has the
  * stable JSON schema). A summary follows: events and files read, matches by level, the top
  * rules and, per host, the ATT&CK tactics seen. On a terminal a progress line shows files,
- * events per second, matches and an estimate of the time left.
+ * events per second, matches and an estimate of the time left. Files are shared out to one
+ * worker thread per core (each with its own matcher, event and inventory); rows and counters
+ * are added under one lock, and since rows are sorted at the end the output does not depend
+ * on the schedule.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -196,6 +199,14 @@ static int parse_args(int argc, char **argv, scan_state *st)
             st->db = v;
         } else if (OPT("--placeholders")) {
             st->placeholders = v;
+        } else if (OPT("-j") || OPT("--threads")) {
+            st->threads = atoi(v);
+            if (st->threads < 1 || st->threads > 256) {
+                cli_usage_error("scan", "--threads takes a number from 1 to 256");
+                return -1;
+            }
+        } else if (strcmp(a, "--exact") == 0) {
+            st->exact = 1;
         } else if (strcmp(a, "--no-summary") == 0) {
             st->no_summary = 1;
         } else if (strcmp(a, "--no-sort") == 0) {
@@ -248,55 +259,145 @@ static int load_rules(scan_state *st, vg_diags *d)
 
 static int on_match(const vg_rule *r, void *ud)
 {
-    scan_state *st = ud;
+    scan_worker *w = ud;
+    scan_state *st = w->st;
     if (!scan_rule_selected(st, r))
         return 0;
-    scan_add_row(st, r);
+    pthread_mutex_lock(&st->lock);
+    scan_add_row(st, w, r);
+    pthread_mutex_unlock(&st->lock);
     return 0;
 }
 
-static void scan_file(scan_state *st, const char *path, vg_matcher *m, vg_event *ev)
+/* Add this worker's events to the shared count and show progress (lock held by caller). */
+static void flush_count(scan_state *st, scan_worker *w)
 {
+    st->events += w->events;
+    w->events = 0;
+    progress(st, 0);
+}
+
+static void print_new_diags(scan_state *st, vg_diags *d, size_t *printed)
+{
+    if (vg_diags_count(d) <= *printed)
+        return;
+    if (st->progress)
+        fputs("\r\033[K", stderr);
+    for (; *printed < vg_diags_count(d); (*printed)++)
+        cli_print_one_diag(vg_diags_get(d, *printed), stderr);
+}
+
+static void scan_file(scan_worker *w, const char *path)
+{
+    scan_state *st = w->st;
     vg_diags *d = vg_diags_new();
     vg_input *in = NULL;
     int rc = vg_input_open(path, st->form, d, &in);
     if (rc) {
+        pthread_mutex_lock(&st->lock);
         cli_print_diags(d, stderr, 0);
         st->input_errors++;
+        pthread_mutex_unlock(&st->lock);
         vg_diags_free(d);
         return;
     }
-    st->cur_file = path;
-    st->cur_input = in;
+    w->cur_file = path;
+    w->cur_input = in;
     size_t printed = 0;
-    while ((rc = vg_input_next(in, ev, &st->cur_info)) == 1) {
-        st->events++;
-        st->cur_event = ev;
-        if (scan_time_selected(st, ev))
-            vg_matcher_run(m, ev, on_match, st);
-        scan_inventory_add(st, ev);
-        if ((st->events & 1023) == 0) {
-            progress(st, 0);
-            if (vg_diags_count(d) > printed) { /* show warnings as they happen */
-                if (st->progress)
-                    fputs("\r\033[K", stderr);
-                for (; printed < vg_diags_count(d); printed++)
-                    cli_print_one_diag(vg_diags_get(d, printed), stderr);
-            }
+    while ((rc = vg_input_next(in, w->ev, &w->cur_info)) == 1) {
+        w->events++;
+        w->cur_event = w->ev;
+        if (scan_time_selected(st, w->ev))
+            vg_matcher_run(w->m, w->ev, on_match, w);
+        if (vg_inventory_add(w->inv, w->ev)) {
+            fprintf(stderr, "vigil: out of memory\n");
+            exit(EXIT_INPUT);
+        }
+        if ((w->events & 1023) == 0) {
+            pthread_mutex_lock(&st->lock);
+            flush_count(st, w);
+            print_new_diags(st, d, &printed); /* warnings as they happen */
+            pthread_mutex_unlock(&st->lock);
         }
     }
-    if (st->progress && vg_diags_count(d) > printed)
-        fputs("\r\033[K", stderr);
-    for (; printed < vg_diags_count(d); printed++)
-        cli_print_one_diag(vg_diags_get(d, printed), stderr);
+    pthread_mutex_lock(&st->lock);
+    flush_count(st, w);
+    print_new_diags(st, d, &printed);
     st->warnings += vg_diags_count(d);
     if (rc < 0) {
         fprintf(stderr, "%s: reading stopped: %s\n", path, vg_strerror(rc));
         st->input_errors++;
     }
+    pthread_mutex_unlock(&st->lock);
     vg_input_close(in);
-    st->cur_input = NULL;
+    w->cur_input = NULL;
     vg_diags_free(d);
+}
+
+/* A worker takes the next file until none is left. */
+static void *worker_main(void *arg)
+{
+    scan_worker *w = arg;
+    scan_state *st = w->st;
+    for (;;) {
+        pthread_mutex_lock(&st->lock);
+        size_t i = st->next_file++;
+        pthread_mutex_unlock(&st->lock);
+        if (i >= st->n_files)
+            break;
+        scan_file(w, st->files[i]);
+        pthread_mutex_lock(&st->lock);
+        st->done_bytes += st->sizes[i];
+        st->file_index++;
+        progress(st, 0);
+        pthread_mutex_unlock(&st->lock);
+    }
+    return NULL;
+}
+
+/* Scan every file with st->threads workers (files are shared out one at a time; rows are
+ * sorted afterwards, so the output does not depend on which worker read what). */
+static int run_workers(scan_state *st)
+{
+    int n = st->threads;
+    if ((size_t)n > st->n_files)
+        n = st->n_files ? (int)st->n_files : 1;
+    scan_worker *w = calloc((size_t)n, sizeof *w);
+    pthread_t *tid = calloc((size_t)n, sizeof *tid);
+    if (!w || !tid) {
+        free(w);
+        free(tid);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        w[i].st = st;
+        w[i].m = vg_matcher_new(st->rs);
+        w[i].ev = vg_event_new();
+        w[i].inv = vg_inventory_new();
+        if (!w[i].m || !w[i].ev || !w[i].inv)
+            rc = -1;
+        else if (st->exact)
+            vg_matcher_set_exact(w[i].m, 1);
+    }
+    int started = 0;
+    for (int i = 0; i < n && !rc; i++, started++)
+        if (i > 0 && pthread_create(&tid[i], NULL, worker_main, &w[i]) != 0)
+            break;
+    if (!rc)
+        worker_main(&w[0]); /* the calling thread is worker 0 */
+    for (int i = 1; i < started; i++)
+        pthread_join(tid[i], NULL);
+    for (int i = 0; i < n; i++) {
+        if (!rc && w[i].inv && vg_inventory_merge(st->inv, w[i].inv))
+            rc = -1;
+        vg_inventory_free(w[i].inv);
+        vg_event_free(w[i].ev);
+        vg_matcher_free(w[i].m);
+    }
+    free(w);
+    free(tid);
+    return rc;
 }
 
 int cmd_scan(int argc, char **argv, cli_opts *o)
@@ -306,6 +407,8 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     st.format = isatty(STDOUT_FILENO) ? "table" : "jsonl";
     st.form = VG_JSON_AUTO;
     st.opts = o;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    st.threads = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
     int rc = parse_args(argc, argv, &st);
     if (rc)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -331,18 +434,16 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
         scan_free(&st);
         return EXIT_INPUT;
     }
-    vg_matcher *m = vg_matcher_new(st.rs);
-    vg_event *ev = vg_event_new();
+    st.inv = vg_inventory_new();
+    pthread_mutex_init(&st.lock, NULL);
     st.started = now();
-    for (st.file_index = 0; st.file_index < st.n_files; st.file_index++) {
-        scan_file(&st, st.files[st.file_index], m, ev);
-        st.done_bytes += st.sizes[st.file_index];
-        progress(&st, 0);
+    if (!st.inv || run_workers(&st)) {
+        fprintf(stderr, "vigil: out of memory\n");
+        scan_free(&st);
+        return EXIT_INPUT;
     }
     progress(&st, 1);
     st.elapsed = now() - st.started;
-    vg_event_free(ev);
-    vg_matcher_free(m);
     scan_output(&st);
     if (st.db)
         scan_db_close(&st);

@@ -87,6 +87,8 @@ static const help_entry entries[] = {
      "  --db FILE             also store matches, their events and the data inventory in\n"
      "                        SQLite (appends; docs/store.md)\n"
      "  --placeholders FILE   values for %placeholders% of expand rules\n"
+     "  -j, --threads N       worker threads (default: one per core); files are shared out\n"
+     "  --exact               evaluate every rule on every event (no index; for checking)\n"
      "  --no-summary, --no-sort, -q\n"
      "The summary (events, files, matches by level, top rules, tactics per host) goes to\n"
      "standard error unless the output is a table. A progress line is shown on a terminal.\n"
@@ -113,7 +115,8 @@ static const help_entry entries[] = {
      "  --color-by M           total, active (default), available, needs-data, validated\n"
      "  --colors C             truecolor, 256 or none (default: from the terminal)\n"
      "  --platform P           only techniques of a platform (Windows, Linux, ...)\n"
-     "  --by TABLE             tactic, platform, technique, technique-all or rule instead of the map\n"
+     "  --by TABLE             tactic, platform, technique, technique-all or rule instead of the "
+     "map\n"
      "  --format F             map (default), json, csv, navigator (layer 4.5), svg, html\n"
      "  -o FILE                write the export there; --html FILE also writes the HTML report\n"
      "  --width N              map width (default: the terminal's)\n"},

@@ -5,6 +5,8 @@
 #ifndef VG_CLI_SCAN_H
 #define VG_CLI_SCAN_H
 
+#include <pthread.h>
+
 #include "cli.h"
 
 #define SCAN_MAX_LIST 256
@@ -16,6 +18,19 @@ typedef struct scan_row {
     size_t seq; /* arrival order, for a stable sort */
 } scan_row;
 
+/* What one worker thread is reading now. */
+typedef struct scan_worker {
+    struct scan_state *st;
+    vg_matcher *m;
+    vg_event *ev;
+    vg_inventory *inv; /* this worker's share, merged at the end */
+    const char *cur_file;
+    vg_input *cur_input;
+    vg_input_info cur_info;
+    const vg_event *cur_event;
+    unsigned long long events; /* not yet added to the shared count */
+} scan_worker;
+
 typedef struct scan_state {
     cli_opts *opts;
     /* options */
@@ -26,7 +41,7 @@ typedef struct scan_state {
     const char *include[SCAN_MAX_LIST], *exclude[SCAN_MAX_LIST];
     int n_include, n_exclude;
     const char *profile, *format, *status, *since, *until, *db, *placeholders;
-    int min_level, no_summary, no_sort, progress;
+    int min_level, no_summary, no_sort, progress, threads, exact;
     vg_json_form form;
     /* loaded */
     vg_attack *kb;
@@ -38,11 +53,9 @@ typedef struct scan_state {
     long long *sizes;
     size_t n_files, cap_files, file_index;
     long long total_bytes, done_bytes;
-    /* current event */
-    const char *cur_file;
-    vg_input *cur_input;
-    vg_input_info cur_info;
-    const vg_event *cur_event;
+    /* shared between workers, under lock */
+    pthread_mutex_t lock;
+    size_t next_file;
     /* results */
     scan_row *rows;
     size_t n_rows, cap_rows;
@@ -56,8 +69,8 @@ typedef struct scan_state {
 
 int scan_rule_selected(scan_state *st, const vg_rule *r);
 int scan_time_selected(scan_state *st, const vg_event *ev);
-void scan_add_row(scan_state *st, const vg_rule *r);
-void scan_inventory_add(scan_state *st, const vg_event *ev);
+/* Called with st->lock held. */
+void scan_add_row(scan_state *st, scan_worker *w, const vg_rule *r);
 void scan_output(scan_state *st);
 int scan_db_open(scan_state *st);
 void scan_db_close(scan_state *st);

@@ -224,7 +224,7 @@ static char *details(const vg_event *ev, vg_str channel, long eid)
     return dup_str((vg_str){buf, k});
 }
 
-void scan_add_row(scan_state *st, const vg_rule *r)
+void scan_add_row(scan_state *st, scan_worker *w, const vg_rule *r)
 {
     if (st->n_rows == st->cap_rows) {
         st->cap_rows = st->cap_rows ? st->cap_rows * 2 : 256;
@@ -234,7 +234,7 @@ void scan_add_row(scan_state *st, const vg_rule *r)
             exit(EXIT_INPUT);
         }
     }
-    const vg_event *ev = st->cur_event;
+    const vg_event *ev = w->cur_event;
     scan_row *row = &st->rows[st->n_rows];
     char t[40];
     vg_event_time_iso(ev, t, sizeof t);
@@ -244,33 +244,23 @@ void scan_add_row(scan_state *st, const vg_rule *r)
     row->channel = dup_str(ch);
     row->event_id = dup_str(id);
     row->details = details(ev, ch, id.ptr ? strtol(row->event_id, NULL, 10) : -1);
-    row->file = dup_str((vg_str){st->cur_file, strlen(st->cur_file)});
-    row->record_id = st->cur_info.record_id;
-    row->line = st->cur_info.line;
+    row->file = dup_str((vg_str){w->cur_file, strlen(w->cur_file)});
+    row->record_id = w->cur_info.record_id;
+    row->line = w->cur_info.line;
     row->rule = r;
     row->seq = st->n_rows;
     st->n_rows++;
     if (st->store) {
         const char *json = NULL;
         size_t jlen = 0;
-        if (vg_input_json(st->cur_input, &json, &jlen))
+        if (vg_input_json(w->cur_input, &json, &jlen))
             json = NULL;
         vg_store_match m = {
             st->scan_id,    row->time, row->computer, row->channel, row->event_id,
-            row->record_id, r,         row->file,     row->line,    st->cur_info.offset,
+            row->record_id, r,         row->file,     row->line,    w->cur_info.offset,
             json,           jlen};
         if (vg_store_add_rule(st->store, r) || vg_store_add_match(st->store, &m))
             st->input_errors++;
-    }
-}
-
-void scan_inventory_add(scan_state *st, const vg_event *ev)
-{
-    if (!st->inv)
-        st->inv = vg_inventory_new();
-    if (st->inv && vg_inventory_add(st->inv, ev)) {
-        fprintf(stderr, "vigil: out of memory\n");
-        exit(EXIT_INPUT);
     }
 }
 

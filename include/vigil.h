@@ -398,6 +398,8 @@ typedef struct vg_inventory_source {
 vg_inventory *vg_inventory_new(void);
 void vg_inventory_free(vg_inventory *inv);
 int vg_inventory_add(vg_inventory *inv, const vg_event *ev);
+/* Add everything src counted to dst (inventories built by several threads). */
+int vg_inventory_merge(vg_inventory *dst, const vg_inventory *src);
 /* Sources sorted by channel then event ID (numerically). Views are owned by the inventory and
  * valid until the next add or free. */
 size_t vg_inventory_count(const vg_inventory *inv);
@@ -534,10 +536,13 @@ typedef struct vg_matcher vg_matcher;
 vg_matcher *vg_matcher_new(const vg_ruleset *rs);
 void vg_matcher_free(vg_matcher *m);
 
-/* Evaluate every detection rule on ev; calls fn for each match in rule order (a non-zero
- * return stops early). Returns the number of matches or a negative code. */
+/* Evaluate the detection rules on ev; calls fn for each match in rule order (a non-zero
+ * return stops early). Returns the number of matches or a negative code. By default only the
+ * rules the index cannot rule out are evaluated (docs/speed.md); the result is identical to
+ * evaluating every rule, which vg_matcher_set_exact(m, 1) does instead (for checking). */
 typedef int (*vg_match_fn)(const vg_rule *rule, void *ud);
 int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud);
+int vg_matcher_set_exact(vg_matcher *m, int exact);
 /* Does one rule match ev? 1, 0 or a negative code. If why is not NULL, *why receives a
  * malloc'ed explanation: the log-source branch, each search identifier's truth value and, for
  * those that matched, the field, modifiers and value that matched. */
@@ -715,8 +720,7 @@ typedef int (*vg_risk_event_fn)(const vg_risk_event *re, void *ud);
  * the risk factors applied, the rule's tactics and techniques and the threat objects found.
  * An alert without an event time raises nothing. Returns the number of risk events, or a
  * negative code. */
-int vg_risk_score_alert(const vg_risk_config *c, const vg_alert *a, vg_risk_event_fn fn,
-                        void *ud);
+int vg_risk_score_alert(const vg_risk_config *c, const vg_alert *a, vg_risk_event_fn fn, void *ud);
 
 /* Parse an ISO 8601 time ("2026-11-02T09:12:03.250Z", space separator, fraction, Z or
  * +hh:mm offset) into milliseconds since the epoch. Returns 0 or VG_ERR_SYNTAX. */
@@ -799,11 +803,11 @@ int vg_correlator_generates(const vg_correlator *c, const vg_rule *rule);
 int vg_correlator_add(vg_correlator *c, const vg_rule *rule, const vg_event *ev, int64_t ref);
 
 typedef struct vg_corr_match {
-    const vg_rule *rule;            /* the correlation rule */
-    int64_t start_ms, end_ms;       /* first and last contributing alert */
-    const char *group;              /* "User=alice, Computer=WKS-1" ("" without group-by) */
-    double value;                   /* count, distinct count, sum, average or percentile */
-    const int64_t *refs;            /* the contributing alerts' references, in time order */
+    const vg_rule *rule;      /* the correlation rule */
+    int64_t start_ms, end_ms; /* first and last contributing alert */
+    const char *group;        /* "User=alice, Computer=WKS-1" ("" without group-by) */
+    double value;             /* count, distinct count, sum, average or percentile */
+    const int64_t *refs;      /* the contributing alerts' references, in time order */
     size_t n_refs;
 } vg_corr_match;
 
@@ -981,8 +985,8 @@ const char *vg_cov_color(vg_cov_measure m, size_t score);
 /* ---- reports: each renders into a malloc'ed, NUL-terminated *out the caller frees ---- */
 
 typedef struct vg_report_opts {
-    vg_cov_measure by; /* colouring */
-    const char *title; /* NULL: "vigil coverage" */
+    vg_cov_measure by;    /* colouring */
+    const char *title;    /* NULL: "vigil coverage" */
     const char *platform; /* only techniques of this platform (NULL: all) */
 } vg_report_opts;
 

@@ -74,21 +74,26 @@ static char *dup_view(vg_str v)
     return p;
 }
 
-/* Count one occurrence of name in (names, counts); adds it when new. */
-static int bump(vg__vec *names, vg__vec *counts, vg_str name)
+/* Count by occurrences of name in (names, counts); adds it when new. */
+static int bump_by(vg__vec *names, vg__vec *counts, vg_str name, uint64_t by)
 {
     char **n = names->ptr;
     for (size_t i = 0; i < names->len; i++)
         if (strlen(n[i]) == name.len && memcmp(n[i], name.ptr, name.len) == 0) {
-            ((uint64_t *)counts->ptr)[i]++;
+            ((uint64_t *)counts->ptr)[i] += by;
             return 0;
         }
     char **slot = vg__vec_push(names, sizeof *slot);
     uint64_t *c = slot ? vg__vec_push(counts, sizeof *c) : NULL;
     if (!c || !(*slot = dup_view(name)))
         return VG_ERR_NOMEM;
-    *c = 1;
+    *c = by;
     return 0;
+}
+
+static int bump(vg__vec *names, vg__vec *counts, vg_str name)
+{
+    return bump_by(names, counts, name, 1);
 }
 
 static source *find_source(vg_inventory *inv, vg_str ch, vg_str id)
@@ -150,6 +155,36 @@ int vg_inventory_add(vg_inventory *inv, const vg_event *ev)
         }
         if (!dup && bump(&s->fields, &s->field_events, name))
             return VG_ERR_NOMEM;
+    }
+    return 0;
+}
+
+int vg_inventory_merge(vg_inventory *dst, const vg_inventory *src)
+{
+    for (size_t i = 0; src && i < src->sources.len; i++) {
+        const source *from = ((source **)src->sources.ptr)[i];
+        source *to = find_source(dst, (vg_str){from->channel, strlen(from->channel)},
+                                 (vg_str){from->event_id, strlen(from->event_id)});
+        if (!to)
+            return VG_ERR_NOMEM;
+        dst->sorted = 0;
+        to->events += from->events;
+        if (from->first[0] && (!to->first[0] || strcmp(from->first, to->first) < 0))
+            memcpy(to->first, from->first, sizeof to->first);
+        if (strcmp(from->last, to->last) > 0)
+            memcpy(to->last, from->last, sizeof to->last);
+        for (size_t h = 0; h < from->hosts.len; h++) {
+            const char *name = ((char **)from->hosts.ptr)[h];
+            if (bump_by(&to->hosts, &to->host_events, (vg_str){name, strlen(name)},
+                        ((uint64_t *)from->host_events.ptr)[h]))
+                return VG_ERR_NOMEM;
+        }
+        for (size_t f = 0; f < from->fields.len; f++) {
+            const char *name = ((char **)from->fields.ptr)[f];
+            if (bump_by(&to->fields, &to->field_events, (vg_str){name, strlen(name)},
+                        ((uint64_t *)from->field_events.ptr)[f]))
+                return VG_ERR_NOMEM;
+        }
     }
     return 0;
 }

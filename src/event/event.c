@@ -86,7 +86,7 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
     size_t value_off = value_in ? (size_t)(value - old) : 0;
     uint32_t probe;
     size_t used = ev->used;
-    if (put_bytes(ev, NULL, nlen + vlen + 1, &probe))
+    if (put_bytes(ev, NULL, nlen + 2 * vlen + 2, &probe))
         return VG_ERR_NOMEM;
     ev->used = used;
     if (name_in)
@@ -94,8 +94,14 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
     if (value_in)
         value = ev->bytes + value_off;
     vg__field *f = &ev->fields[ev->n];
-    if (put_bytes(ev, name, nlen, &f->name) || put_bytes(ev, value, vlen, &f->value))
+    if (put_bytes(ev, name, nlen, &f->name) || put_bytes(ev, value, vlen, &f->value) ||
+        put_bytes(ev, NULL, vlen, &f->lower))
         return VG_ERR_NOMEM;
+    /* matching folds each value once here instead of once per rule */
+    const char *src = ev->bytes + f->value;
+    char *dst = ev->bytes + f->lower;
+    for (size_t i = 0; i < vlen; i++)
+        dst[i] = (char)vg__lower((unsigned char)src[i]);
     f->nlen = (uint32_t)nlen;
     f->vlen = (uint32_t)vlen;
     f->type = (uint8_t)type;

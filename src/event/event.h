@@ -9,6 +9,7 @@
 
 typedef struct vg__field {
     uint32_t name, value; /* offsets into bytes */
+    uint32_t lower;       /* offset of the value folded to ASCII lower case (same length) */
     uint32_t nlen, vlen;
     uint8_t type; /* vg_value_type */
 } vg__field;
@@ -29,6 +30,10 @@ static inline vg__str vg__field_name(const vg_event *ev, const vg__field *f)
 static inline vg__str vg__field_value(const vg_event *ev, const vg__field *f)
 {
     return (vg__str){ev->bytes + f->value, f->vlen};
+}
+static inline vg__str vg__field_lower(const vg_event *ev, const vg__field *f)
+{
+    return (vg__str){ev->bytes + f->lower, f->vlen};
 }
 
 #endif

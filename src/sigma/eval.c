@@ -52,18 +52,39 @@ static void explain_hit(ectx *x, const vg__item *it, const vg__value *v, vg__str
     vg__buf_addc(x->why, '\n');
 }
 
-/* Does any non-null occurrence of the field match value v? */
-static int value_hits(ectx *x, const vg__item *it, const vg__value *v, vg__str name)
+/* The non-null occurrences of a field (all fields for keywords), found once per item. */
+#define MAX_OCC 64
+typedef struct occ {
+    uint32_t idx[MAX_OCC];
+    size_t n;
+    int present, nonnull;
+} occ;
+
+static void find_occurrences(const vg_event *ev, vg__str name, occ *o)
 {
-    const vg_event *ev = x->ev;
+    o->n = 0;
+    o->present = o->nonnull = 0;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
+        if (name.ptr && (f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name)))
+            continue;
+        o->present = 1;
         if (f->type == VG_VAL_NULL)
             continue;
-        if (name.ptr ? !vg__str_ieq(vg__field_name(ev, f), name) : 0)
-            continue;
+        o->nonnull = 1;
+        if (o->n < MAX_OCC)
+            o->idx[o->n++] = (uint32_t)i;
+    }
+}
+
+/* Does one of the occurrences match value v? */
+static int value_hits(ectx *x, const vg__item *it, const vg__value *v, vg__str name, const occ *o)
+{
+    const vg_event *ev = x->ev;
+    for (size_t k = 0; k < o->n; k++) {
+        const vg__field *f = &ev->fields[o->idx[k]];
         vg__str val = vg__field_value(ev, f);
-        if (vg__value_match(v, val, ev, x->rt, x->md)) {
+        if (vg__value_match(v, val, vg__field_lower(ev, f), ev, x->rt, x->md)) {
             explain_hit(x, it, v, name.ptr ? name : vg__field_name(ev, f), val);
             return 1;
         }
@@ -75,35 +96,30 @@ static int item_eval(ectx *x, const vg__item *it)
 {
     const vg_event *ev = x->ev;
     vg__str name = {NULL, 0};
-    int present = 0, nonnull = 0;
-    if (it->field) {
+    occ o;
+    if (it->field)
         name = vg__route_field(x->rt, it->field, it->flen);
-        for (size_t i = 0; i < ev->n; i++) {
-            const vg__field *f = &ev->fields[i];
-            if (vg__str_ieq(vg__field_name(ev, f), name)) {
-                present = 1;
-                nonnull |= f->type != VG_VAL_NULL;
-            }
-        }
+    find_occurrences(ev, name, &o);
+    if (it->field) {
         if (it->exists >= 0) {
-            int ok = present == it->exists;
+            int ok = o.present == it->exists;
             if (ok && x->why)
                 vg__buf_printf(x->why, "      %.*s|exists: %s\n", (int)name.len, name.ptr,
-                               present ? "present" : "absent");
+                               o.present ? "present" : "absent");
             return ok;
         }
         if (it->n == 1 && it->vals[0].kind == VK_NULL) {
-            int ok = !nonnull;
+            int ok = !o.nonnull;
             if (ok && x->why)
                 vg__buf_printf(x->why, "      %.*s is null or absent\n", (int)name.len, name.ptr);
             return ok;
         }
-        if (!nonnull)
+        if (!o.nonnull)
             return 0;
     }
     if (it->neq) {
         for (size_t v = 0; v < it->n; v++)
-            if (value_hits(&(ectx){ev, x->rt, x->md, NULL}, it, &it->vals[v], name))
+            if (value_hits(&(ectx){ev, x->rt, x->md, NULL}, it, &it->vals[v], name, &o))
                 return 0;
         if (x->why)
             vg__buf_printf(x->why, "      %.*s%s: none of the values\n", (int)name.len,
@@ -112,7 +128,7 @@ static int item_eval(ectx *x, const vg__item *it)
     }
     if (!it->all) {
         for (size_t v = 0; v < it->n; v++)
-            if (value_hits(x, it, &it->vals[v], name))
+            if (value_hits(x, it, &it->vals[v], name, &o))
                 return 1;
         return 0;
     }
@@ -121,7 +137,7 @@ static int item_eval(ectx *x, const vg__item *it)
         uint16_t g = it->vals[v].group;
         int ok = 0;
         for (; v < it->n && it->vals[v].group == g; v++)
-            if (!ok && value_hits(x, it, &it->vals[v], name))
+            if (!ok && value_hits(x, it, &it->vals[v], name, &o))
                 ok = 1;
         if (!ok)
             return 0;
@@ -215,6 +231,16 @@ static void explain_searches(const vg__rule *r, const vg__route *rt, const vg_ev
         }
         (void)mark;
     }
+}
+
+int vg__route_body(const vg__rule *r, const vg__route *rt, const vg_event *ev, pcre2_match_data *md)
+{
+    return route_ok(rt, ev) && body_matches(r, rt, ev, md, NULL);
+}
+
+int vg__rule_filtered(const vg__rule *r, const vg_event *ev, pcre2_match_data *md)
+{
+    return r->n_filters && filtered(r, ev, md, NULL);
 }
 
 int vg__rule_eval(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, vg__buf *why)

@@ -22,6 +22,7 @@ vg_ruleset *vg_ruleset_new(const vg_attack *kb, const vg_profile *profile)
     if (!rs)
         return NULL;
     vg__arena_init(&rs->arena);
+    pthread_mutex_init(&rs->index_lock, NULL);
     rs->kb = kb;
     rs->profile = profile;
     if (!profile) {
@@ -46,6 +47,8 @@ void vg_ruleset_free(vg_ruleset *rs)
     for (size_t i = 0; i < rs->regexes.len; i++)
         pcre2_code_free(((pcre2_code **)rs->regexes.ptr)[i]);
     vg__vec_free(&rs->regexes);
+    vg__index_free(rs->index);
+    pthread_mutex_destroy(&rs->index_lock);
     vg__vec_free(&rs->rules);
     vg__smap_free(&rs->by_id);
     vg_profile_free(rs->own_profile);
@@ -312,9 +315,14 @@ vg_matcher *vg_matcher_new(const vg_ruleset *rs)
     m->rs = rs;
     m->md = pcre2_match_data_create(1, NULL);
     if (!m->md) {
-        free(m);
+        vg_matcher_free(m);
         return NULL;
     }
+    /* the index is a cache of the immutable ruleset, built once for all matchers; without it
+     * (out of memory in the pattern compiler) every rule is evaluated, with the same answers */
+    if (vg__index_get((vg_ruleset *)rs, &m->index) || !m->index ||
+        !(m->scratch = vg__mscratch_new(m->index)))
+        m->exact = 1;
     return m;
 }
 
@@ -323,11 +331,22 @@ void vg_matcher_free(vg_matcher *m)
     if (!m)
         return;
     pcre2_match_data_free(m->md);
+    vg__mscratch_free(m->scratch);
     free(m);
+}
+
+int vg_matcher_set_exact(vg_matcher *m, int exact)
+{
+    if (!m || (!exact && !m->scratch))
+        return VG_ERR_INVAL; /* no index to go back to */
+    m->exact = exact != 0;
+    return 0;
 }
 
 int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud)
 {
+    if (!m->exact)
+        return vg__index_run(m->index, m->scratch, ev, m->md, fn, ud);
     int n = 0;
     for (size_t i = 0; i < m->rs->rules.len; i++) {
         const vg__rule *r = rule_at(m->rs, i);

@@ -176,16 +176,16 @@ struct vg_ruleset {
 struct vg_matcher {
     const vg_ruleset *rs;
     pcre2_match_data *md;
-    int exact;               /* evaluate every rule (the reference the index must equal) */
-    const vg__index *index;  /* shared, owned by the ruleset */
-    vg__mscratch *scratch;   /* per-matcher state of the indexed path */
+    int exact;              /* evaluate every rule (the reference the index must equal) */
+    const vg__index *index; /* shared, owned by the ruleset */
+    vg__mscratch *scratch;  /* per-matcher state of the indexed path */
 };
 
 /* compile.c */
 int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file, vg_diags *diags);
 /* value.c */
-int vg__value_match(const vg__value *v, vg__str text, const vg_event *ev, const vg__route *rt,
-                    pcre2_match_data *md);
+int vg__value_match(const vg__value *v, vg__str text, vg__str lower, const vg_event *ev,
+                    const vg__route *rt, pcre2_match_data *md);
 int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased);
 int vg__parse_ip(const char *s, size_t n, uint8_t out[16], uint8_t *family);
 /* match/index.c, match/match.c */

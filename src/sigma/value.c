@@ -9,6 +9,7 @@
  * read from "YYYY-MM-DD[ T]HH:MM[:SS...]" timestamps. CIDR checks parse the field as IPv4 or
  * IPv6 text.
  */
+#define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,14 +20,6 @@
 static inline unsigned char fold(unsigned char c, int cased)
 {
     return cased ? c : vg__lower(c);
-}
-
-static int eq_at(const char *pat, size_t plen, const char *s, int cased)
-{
-    for (size_t i = 0; i < plen; i++)
-        if ((unsigned char)pat[i] != fold((unsigned char)s[i], cased))
-            return 0;
-    return 1;
 }
 
 static size_t utf8_len(unsigned char c)
@@ -64,25 +57,22 @@ int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int ca
     return p == plen;
 }
 
-static int pattern_match(const vg__pattern *pt, vg__str t)
+/* t is the field's text, low the same text folded to lower case (patterns that are not
+ * `cased` are folded at compile time, so both sides compare byte for byte). */
+static int pattern_match(const vg__pattern *pt, vg__str t, vg__str low)
 {
+    vg__str s = pt->cased ? t : low;
     switch (pt->kind) {
     case PK_EXACT:
-        return t.len == pt->len && eq_at(pt->text, pt->len, t.ptr, pt->cased);
+        return s.len == pt->len && memcmp(pt->text, s.ptr, pt->len) == 0;
     case PK_PREFIX:
-        return t.len >= pt->len && eq_at(pt->text, pt->len, t.ptr, pt->cased);
+        return s.len >= pt->len && memcmp(pt->text, s.ptr, pt->len) == 0;
     case PK_SUFFIX:
-        return t.len >= pt->len && eq_at(pt->text, pt->len, t.ptr + t.len - pt->len, pt->cased);
+        return s.len >= pt->len && memcmp(pt->text, s.ptr + s.len - pt->len, pt->len) == 0;
     case PK_CONTAINS:
-        if (pt->len == 0)
-            return 1;
-        for (size_t i = 0; i + pt->len <= t.len; i++)
-            if (fold((unsigned char)t.ptr[i], pt->cased) == (unsigned char)pt->text[0] &&
-                eq_at(pt->text, pt->len, t.ptr + i, pt->cased))
-                return 1;
-        return 0;
+        return pt->len == 0 || (s.len >= pt->len && memmem(s.ptr, s.len, pt->text, pt->len));
     default:
-        return vg__glob_match(pt->text, pt->len, t.ptr, t.len, pt->cased);
+        return vg__glob_match(pt->text, pt->len, s.ptr, s.len, 1);
     }
 }
 
@@ -263,13 +253,13 @@ static int fieldref_match(const vg__value *v, vg__str t, const vg_event *ev, con
     return 0;
 }
 
-int vg__value_match(const vg__value *v, vg__str t, const vg_event *ev, const vg__route *rt,
-                    pcre2_match_data *md)
+int vg__value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *ev,
+                    const vg__route *rt, pcre2_match_data *md)
 {
     double x;
     switch (v->kind) {
     case VK_STRING:
-        return pattern_match(&v->pat, t);
+        return pattern_match(&v->pat, t, low);
     case VK_REGEX:
         return pcre2_match(v->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, md, NULL) >= 0;
     case VK_CIDR:

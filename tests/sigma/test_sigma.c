@@ -347,7 +347,7 @@ static int week_is(int y, int m, int day, int week)
     v.cmp = CMP_EQ;
     v.timepart = TP_WEEK;
     v.num = week;
-    return vg__value_match(&v, vg__str_c(t), NULL, NULL, NULL);
+    return vg__value_match(&v, vg__str_c(t), vg__str_c(t), NULL, NULL, NULL);
 }
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
@@ -416,7 +416,7 @@ static int in_net(const char *net, unsigned prefix, const char *ip)
     v.kind = VK_CIDR;
     assert_true(vg__parse_ip(net, strlen(net), v.ip, &v.family));
     v.prefix = (uint8_t)prefix;
-    return vg__value_match(&v, vg__str_c(ip), NULL, NULL, NULL);
+    return vg__value_match(&v, vg__str_c(ip), vg__str_c(ip), NULL, NULL, NULL);
 }
 
 static void test_cidr_prefixes(void **state)

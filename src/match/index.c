@@ -1,0 +1,570 @@
+/*
+ * index.c - builds the rule index that lets an event skip the rules it cannot match.
+ *
+ * Two filters, both exact in what they discard:
+ *
+ * 1. Routing. Each (rule, route) pair is an entry. A route whose conditions name a Channel is
+ *    filed under "channel\x1fid" for each of its event IDs (or "channel\x1f*" without an
+ *    event-ID condition); the rest go to an always-list. An event looks up its own channel and
+ *    event ID and sees only those entries (their full route conditions are still checked).
+ *
+ * 2. Required literals ("atoms", after YARA). For every entry we derive a set of (field,
+ *    literal) such that the rule cannot match unless at least one literal occurs, ignoring
+ *    case, in that field of the event. The derivation follows the condition tree: a value
+ *    gives its longest wildcard-free run; an item (field: values) is an OR over its values,
+ *    or for `all` the best single written value; a map (AND of items) takes its best item; a
+ *    search (OR of maps) the union; `and` the best side, `or` / `1 of` the union, `all of` the
+ *    best operand; a regular expression gives the longest literal of its top-level
+ *    concatenation (regex_atom); keywords give literals searched in every field; `not`,
+ *    `neq`, `exists`, null, CIDR, numbers and field references give nothing, and anything
+ *    that gives nothing makes its OR give nothing. "Best"
+ *    prefers the set whose shortest literal is longest, then the smaller set. An entry with
+ *    no atoms is always evaluated. Literals are compiled per field into one Vectorscan
+ *    database (caseless, single-match) and scanned once per event field.
+ *
+ * The index is built once per ruleset, on the first matcher, and shared read-only by threads.
+ * Correctness is checked by comparing with exact evaluation (tests/match/).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+
+/* ---------------------------------------------------------------- atom sets */
+
+typedef struct atom {
+    uint32_t field; /* field id */
+    const char *lit;
+    uint32_t len;
+} atom;
+
+typedef struct aset {
+    int none; /* nothing is required (cannot prefilter) */
+    atom *a;
+    size_t n, cap;
+} aset;
+
+typedef struct builder {
+    vg__index *ix;
+    vg_ruleset *rs;
+    const vg__route *rt;
+    vg__vec lits; /* per literal id: struct lit */
+    vg__smap lit_ids;
+    int oom;
+} builder;
+
+static void aset_free(aset *s)
+{
+    free(s->a);
+    s->a = NULL;
+    s->n = s->cap = 0;
+}
+
+static aset none_set(void)
+{
+    return (aset){1, NULL, 0, 0};
+}
+
+static void aset_add(builder *b, aset *s, atom at)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->a[i].field == at.field && s->a[i].len == at.len &&
+            memcmp(s->a[i].lit, at.lit, at.len) == 0)
+            return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        atom *p = realloc(s->a, cap * sizeof *p);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        s->a = p;
+        s->cap = cap;
+    }
+    s->a[s->n++] = at;
+}
+
+/* Union into dst (consumes src). Anything unioned with "none" is none. */
+static void aset_union(builder *b, aset *dst, aset *src)
+{
+    if (dst->none || src->none) {
+        aset_free(dst);
+        aset_free(src);
+        dst->none = 1;
+        return;
+    }
+    for (size_t i = 0; i < src->n; i++)
+        aset_add(b, dst, src->a[i]);
+    aset_free(src);
+}
+
+static uint32_t shortest(const aset *s)
+{
+    uint32_t m = UINT32_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->a[i].len < m)
+            m = s->a[i].len;
+    return m;
+}
+
+/* Keep the better of two alternatives (AND: either suffices as a requirement). */
+static void aset_best(aset *dst, aset *src)
+{
+    int take = 0;
+    if (dst->none || !dst->n)
+        take = !src->none && src->n;
+    else if (!src->none && src->n) {
+        uint32_t a = shortest(dst), c = shortest(src);
+        take = c > a || (c == a && src->n < dst->n);
+    }
+    if (take) {
+        aset_free(dst);
+        *dst = *src;
+    } else {
+        aset_free(src);
+    }
+}
+
+/* Field id for a (mapped) field name; adds it when new. */
+static uint32_t field_id(builder *b, const char *name, size_t len)
+{
+    char low[512];
+    if (len >= sizeof low)
+        len = sizeof low - 1;
+    for (size_t i = 0; i < len; i++)
+        low[i] = (char)vg__lower((unsigned char)name[i]);
+    size_t it = 0;
+    uint32_t v;
+    if (vg__smap_next(&b->ix->field_ids, low, len, &it, &v))
+        return v;
+    vg__ifield *f = vg__vec_push(&b->ix->fields_v, sizeof *f);
+    if (!f) {
+        b->oom = 1;
+        return 0;
+    }
+    f->name = vg__arena_strndup(&b->ix->arena, low, len);
+    f->len = len;
+    uint32_t id = b->ix->n_fields++;
+    if (!f->name || vg__smap_add(&b->ix->field_ids, f->name, len, id))
+        b->oom = 1;
+    return id;
+}
+
+/* A literal every match of a regular expression contains: the longest run of plain
+ * characters in a top-level concatenation. Alternation at the top level gives nothing; a
+ * group, class, dot, anchor or escape class ends a run; a character made optional by ?, * or
+ * {0 is left out, one repeated by + or {n ends the run after it. Conservative by design. */
+static int regex_atom(builder *b, const char *re, size_t n, uint32_t field, atom *out)
+{
+    int depth = 0, in_class = 0;
+    for (size_t i = 0; i < n; i++) { /* top-level | anywhere: no requirement */
+        char c = re[i];
+        if (c == '\\') {
+            i++;
+        } else if (in_class) {
+            in_class = c != ']';
+        } else if (c == '[') {
+            in_class = 1;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            depth--;
+        } else if (c == '|' && depth == 0) {
+            return 0;
+        }
+    }
+    char *run = vg__arena_alloc(&b->ix->arena, n + 1), *best = NULL;
+    size_t len = 0, best_len = 0;
+    if (!run)
+        return 0;
+    char *cur = run;
+    for (size_t i = 0; i < n; i++) {
+        char c = re[i], lit = 0;
+        int plain = 0;
+        if (c == '\\' && i + 1 < n) {
+            char e = re[i + 1];
+            plain = !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
+            lit = e;
+            i++;
+        } else if (!strchr("()[]{}.^$|?*+", c)) {
+            plain = 1;
+            lit = c;
+        } else if (c == '(' || c == '[') { /* skip the group or class */
+            char close = c == '(' ? ')' : ']';
+            int d = 1;
+            for (i++; i < n && d; i++) {
+                if (re[i] == '\\')
+                    i++;
+                else if (re[i] == c && c == '(')
+                    d++;
+                else if (re[i] == close)
+                    d--;
+            }
+            i--;
+        }
+        char next = i + 1 < n ? re[i + 1] : 0;
+        int optional = next == '?' || next == '*' || (next == '{' && i + 2 < n && re[i + 2] == '0');
+        int repeated = next == '+' || next == '{';
+        if (plain && !optional) {
+            cur[len++] = (char)vg__lower((unsigned char)lit);
+        }
+        if (!plain || optional || repeated) {
+            if (len > best_len) {
+                best = cur;
+                best_len = len;
+            }
+            cur += len + 1;
+            len = 0;
+        }
+    }
+    if (len > best_len) {
+        best = cur;
+        best_len = len;
+    }
+    if (best_len < 3)
+        return 0;
+    *out = (atom){field, best, (uint32_t)best_len};
+    return 1;
+}
+
+/* The longest run of a pattern without wildcards (pattern text is already folded). */
+static int value_atom(builder *b, const vg__value *v, uint32_t field, atom *out)
+{
+    if (v->kind == VK_REGEX)
+        return v->source && regex_atom(b, v->source, strlen(v->source), field, out);
+    if (v->kind != VK_STRING)
+        return 0;
+    const char *p = v->pat.text;
+    size_t n = v->pat.len, best = 0, best_at = 0, run = 0;
+    for (size_t i = 0; i <= n; i++) {
+        /* NUL bytes (UTF-16 values) end a run: Vectorscan literals cannot start with one */
+        if (i == n || p[i] == VG_GLOB_STAR || p[i] == VG_GLOB_ONE || p[i] == 0) {
+            if (run > best) {
+                best = run;
+                best_at = i - run;
+            }
+            run = 0;
+        } else {
+            run++;
+        }
+    }
+    if (!best)
+        return 0;
+    *out = (atom){field, p + best_at, (uint32_t)best};
+    return 1;
+}
+
+static aset item_atoms(builder *b, const vg__item *it)
+{
+    if (it->neq || it->exists >= 0 || !it->n)
+        return none_set();
+    uint32_t fid = b->ix->any_field; /* keywords: any field */
+    if (it->field) {
+        vg__str name = vg__route_field(b->rt, it->field, it->flen);
+        fid = field_id(b, name.ptr, name.len);
+    }
+    aset out = {0};
+    if (!it->all) {
+        for (size_t i = 0; i < it->n; i++) {
+            atom at;
+            if (!value_atom(b, &it->vals[i], fid, &at)) {
+                aset_free(&out);
+                return none_set();
+            }
+            aset_add(b, &out, at);
+        }
+        return out;
+    }
+    /* all: every written value must match; any one value's expansions are a requirement */
+    out = none_set();
+    for (size_t i = 0; i < it->n;) {
+        uint16_t g = it->vals[i].group;
+        aset grp = {0};
+        for (; i < it->n && it->vals[i].group == g; i++) {
+            atom at;
+            if (grp.none || !value_atom(b, &it->vals[i], fid, &at)) {
+                aset_free(&grp);
+                grp.none = 1;
+                continue;
+            }
+            aset_add(b, &grp, at);
+        }
+        aset_best(&out, &grp);
+    }
+    return out;
+}
+
+static aset search_atoms(builder *b, const vg__search *s)
+{
+    aset out = {0};
+    for (size_t m = 0; m < s->n; m++) {
+        aset map = none_set();
+        for (size_t i = 0; i < s->maps[m].n; i++) {
+            aset it = item_atoms(b, &s->maps[m].items[i]);
+            aset_best(&map, &it);
+        }
+        aset_union(b, &out, &map);
+        if (out.none)
+            break;
+    }
+    return out;
+}
+
+static aset cond_atoms(builder *b, const vg__rule *r, const vg__cnode *n)
+{
+    aset x, y;
+    switch (n->op) {
+    case CN_REF:
+        return search_atoms(b, &r->searches[n->ref]);
+    case CN_AND:
+        x = cond_atoms(b, r, n->a);
+        y = cond_atoms(b, r, n->b);
+        aset_best(&x, &y);
+        return x;
+    case CN_OR:
+        x = cond_atoms(b, r, n->a);
+        y = cond_atoms(b, r, n->b);
+        aset_union(b, &x, &y);
+        return x;
+    case CN_OF_ANY:
+    case CN_OF_ALL: {
+        /* "N of" needs N true operands, so with N == 1 any one of them (union); "all of"
+         * needs every operand (best one); N > 1 of several is at least "1 of" (union) */
+        aset out = n->op == CN_OF_ALL ? none_set() : (aset){0};
+        for (size_t i = 0; i < n->n_refs; i++) {
+            aset s = search_atoms(b, &r->searches[n->refs[i]]);
+            if (n->op == CN_OF_ALL)
+                aset_best(&out, &s);
+            else
+                aset_union(b, &out, &s);
+        }
+        return out;
+    }
+    default:
+        return none_set();
+    }
+}
+
+/* ---------------------------------------------------------------- literals */
+
+typedef struct lit {
+    uint32_t field;
+    const char *text;
+    uint32_t len;
+} lit;
+
+static uint32_t literal_id(builder *b, const atom *a)
+{
+    char key[1024];
+    size_t kl = (size_t)snprintf(key, sizeof key, "%u\x1f", a->field);
+    size_t n = a->len < sizeof key - kl - 1 ? a->len : sizeof key - kl - 1;
+    memcpy(key + kl, a->lit, n);
+    kl += n;
+    size_t it = 0;
+    uint32_t v;
+    if (vg__smap_next(&b->lit_ids, key, kl, &it, &v))
+        return v;
+    lit *l = vg__vec_push(&b->lits, sizeof *l);
+    char *k = vg__arena_strndup(&b->ix->arena, key, kl);
+    if (!l || !k) {
+        b->oom = 1;
+        return 0;
+    }
+    *l = (lit){a->field, k + (kl - n), (uint32_t)n};
+    uint32_t id = (uint32_t)(b->lits.len - 1);
+    if (vg__smap_add(&b->lit_ids, k, kl, id))
+        b->oom = 1;
+    return id;
+}
+
+static int compile_dbs(builder *b)
+{
+    const lit *lits = b->lits.ptr;
+    size_t n = b->lits.len;
+    const char **exprs = malloc((n + 1) * sizeof *exprs);
+    unsigned *flags = malloc((n + 1) * sizeof *flags), *ids = malloc((n + 1) * sizeof *ids);
+    size_t *lens = malloc((n + 1) * sizeof *lens);
+    int rc = exprs && flags && ids && lens ? 0 : VG_ERR_NOMEM;
+    for (uint32_t f = 0; !rc && f < b->ix->n_fields; f++) {
+        hs_database_t **dbp =
+            f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
+        unsigned k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (lits[i].field != f)
+                continue;
+            exprs[k] = lits[i].text;
+            lens[k] = lits[i].len;
+            flags[k] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+            ids[k] = (unsigned)i;
+            k++;
+        }
+        if (!k)
+            continue;
+        hs_compile_error_t *err = NULL;
+        if (hs_compile_lit_multi(exprs, flags, ids, lens, k, HS_MODE_BLOCK, NULL, dbp, &err) !=
+            HS_SUCCESS) {
+            hs_free_compile_error(err);
+            rc = VG_ERR_NOMEM;
+        }
+    }
+    free(exprs);
+    free(flags);
+    free(ids);
+    free(lens);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- routing keys */
+
+static int add_to_list(builder *b, const char *key, size_t klen, uint32_t entry)
+{
+    vg__index *ix = b->ix;
+    size_t it = 0;
+    uint32_t v;
+    if (!vg__smap_next(&ix->keys, key, klen, &it, &v)) {
+        uint32_t **lists = realloc(ix->lists, (ix->n_lists + 1) * sizeof *lists);
+        uint32_t *lens = realloc(ix->list_len, (ix->n_lists + 1) * sizeof *lens);
+        if (lists)
+            ix->lists = lists;
+        if (lens)
+            ix->list_len = lens;
+        char *k = vg__arena_strndup(&ix->arena, key, klen);
+        if (!lists || !lens || !k)
+            return VG_ERR_NOMEM;
+        v = ix->n_lists++;
+        ix->lists[v] = NULL;
+        ix->list_len[v] = 0;
+        if (vg__smap_add(&ix->keys, k, klen, v))
+            return VG_ERR_NOMEM;
+    }
+    uint32_t *l = realloc(ix->lists[v], (ix->list_len[v] + 1) * sizeof *l);
+    if (!l)
+        return VG_ERR_NOMEM;
+    l[ix->list_len[v]++] = entry;
+    ix->lists[v] = l;
+    return 0;
+}
+
+static const vg__cond_field *cond_named(const vg__route *rt, const char *name)
+{
+    for (size_t i = 0; i < rt->n_conds; i++)
+        if (vg__str_ieq_c(vg__str_c(rt->conds[i].field), name))
+            return &rt->conds[i];
+    return NULL;
+}
+
+static int file_entry(builder *b, uint32_t e)
+{
+    const vg__route *rt = b->ix->entries[e].route;
+    const vg__cond_field *ch = cond_named(rt, "Channel"), *id = cond_named(rt, "EventID");
+    if (!ch) {
+        uint32_t *a = realloc(b->ix->always, (b->ix->n_always + 1) * sizeof *a);
+        if (!a)
+            return VG_ERR_NOMEM;
+        a[b->ix->n_always++] = e;
+        b->ix->always = a;
+        return 0;
+    }
+    for (size_t c = 0; c < ch->n; c++) {
+        for (size_t k = 0; k < (id ? id->n : 1); k++) {
+            char key[600];
+            int n = snprintf(key, sizeof key, "%s\x1f%s", ch->values[c], id ? id->values[k] : "*");
+            for (int i = 0; i < n; i++)
+                key[i] = (char)vg__lower((unsigned char)key[i]);
+            int rc =
+                add_to_list(b, key, (size_t)(n < (int)sizeof key ? n : (int)sizeof key - 1), e);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- build */
+
+static int build(vg_ruleset *rs, vg__index *ix)
+{
+    builder b = {ix, rs, NULL, {0}, {0}, 0};
+    ix->channel_field = field_id(&b, "channel", 7);
+    ix->eventid_field = field_id(&b, "eventid", 7);
+    ix->any_field = field_id(&b, "\x01any", 4); /* no event field has this name */
+    size_t total = 0;
+    for (size_t i = 0; i < rs->rules.len; i++) {
+        const vg__rule *r = ((vg__rule **)rs->rules.ptr)[i];
+        if (r->pub.kind == VG_RULE_DETECTION)
+            total += r->n_routes;
+    }
+    ix->entries = vg__arena_alloc(&ix->arena, (total + 1) * sizeof *ix->entries);
+    if (!ix->entries)
+        return VG_ERR_NOMEM;
+    ix->n_rules = (uint32_t)rs->rules.len;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < rs->rules.len; i++) {
+        const vg__rule *r = ((vg__rule **)rs->rules.ptr)[i];
+        if (r->pub.kind != VG_RULE_DETECTION)
+            continue;
+        for (size_t k = 0; !rc && k < r->n_routes; k++) {
+            b.rt = r->routes[k];
+            aset s = cond_atoms(&b, r, r->cond);
+            vg__entry *e = &ix->entries[ix->n_entries];
+            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0};
+            if (!s.none && s.n) {
+                e->atoms = vg__arena_alloc(&ix->arena, s.n * sizeof *e->atoms);
+                if (!e->atoms)
+                    rc = VG_ERR_NOMEM;
+                for (size_t a = 0; !rc && a < s.n; a++)
+                    e->atoms[e->n_atoms++] = literal_id(&b, &s.a[a]);
+            }
+            aset_free(&s);
+            if (!rc)
+                rc = file_entry(&b, ix->n_entries++);
+        }
+    }
+    /* route condition fields are looked up per event too */
+    if (!rc && b.oom)
+        rc = VG_ERR_NOMEM;
+    ix->n_literals = (uint32_t)b.lits.len;
+    if (!rc)
+        rc = compile_dbs(&b);
+    vg__vec_free(&b.lits);
+    vg__smap_free(&b.lit_ids);
+    return rc;
+}
+
+void vg__index_free(vg__index *ix)
+{
+    if (!ix)
+        return;
+    for (uint32_t f = 0; f < ix->n_fields; f++)
+        hs_free_database(vg__index_field(ix, f)->db);
+    hs_free_database(ix->any_db);
+    vg__vec_free(&ix->fields_v);
+    for (uint32_t l = 0; l < ix->n_lists; l++)
+        free(ix->lists[l]);
+    free(ix->lists);
+    free(ix->list_len);
+    free(ix->always);
+    vg__smap_free(&ix->keys);
+    vg__smap_free(&ix->field_ids);
+    vg__arena_free(&ix->arena);
+    free(ix);
+}
+
+int vg__index_get(vg_ruleset *rs, const vg__index **out)
+{
+    pthread_mutex_lock(&rs->index_lock);
+    int rc = 0;
+    if (!rs->index_built) {
+        vg__index *ix = calloc(1, sizeof *ix);
+        rc = ix ? build(rs, ix) : VG_ERR_NOMEM;
+        if (rc)
+            vg__index_free(ix);
+        else
+            rs->index = ix;
+        rs->index_built = !rc;
+    }
+    pthread_mutex_unlock(&rs->index_lock);
+    *out = rs->index;
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * index.h - the rule index: which rules an event can possibly match (index.c builds it,
+ * match.c uses it per event).
+ */
+#ifndef VG_MATCH_INDEX_H
+#define VG_MATCH_INDEX_H
+
+#include <hs.h>
+
+#include "../sigma/sigma.h"
+
+/* One (rule, route) pair: the unit the index selects. */
+typedef struct vg__entry {
+    const vg__rule *rule;
+    const vg__route *route;
+    uint32_t rule_index;
+    uint32_t *atoms;  /* literal ids; the entry can match only if one of them is in the event */
+    uint32_t n_atoms; /* 0: no literal is required, always evaluate */
+} vg__entry;
+
+/* Field names the index knows (rules' mapped fields and route fields), lower-cased. */
+typedef struct vg__ifield {
+    const char *name;
+    size_t len;
+    hs_database_t *db; /* literals searched in this field, or NULL */
+} vg__ifield;
+
+struct vg__index {
+    vg__arena arena;
+    vg__entry *entries;
+    uint32_t n_entries;
+    /* candidate lists: sorted entry ids per "channel\x1feventid" and "channel\x1f*" key */
+    vg__smap keys;
+    uint32_t **lists; /* by key value */
+    uint32_t *list_len;
+    uint32_t n_lists;
+    uint32_t *always; /* entries without a Channel condition */
+    uint32_t n_always;
+    vg__vec fields_v; /* vg__ifield, by field id */
+    uint32_t n_fields;
+    vg__smap field_ids; /* lower-cased name -> field id */
+    uint32_t n_literals;
+    hs_database_t *any_db;                 /* keyword literals, searched in every field */
+    uint32_t any_field;                    /* pseudo field id of keyword literals */
+    uint32_t channel_field, eventid_field; /* field ids of Channel and EventID */
+    uint32_t n_rules;
+};
+
+static inline vg__ifield *vg__index_field(const vg__index *ix, uint32_t id)
+{
+    return (vg__ifield *)ix->fields_v.ptr + id;
+}
+
+#endif
