@@ -392,6 +392,17 @@ static const vg__ynode *placeholder(const vg_ruleset *rs, const char *name, size
     return NULL;
 }
 
+/* A placeholder's values: a scalar, or a list with at least one scalar. */
+static int has_scalar(const vg__ynode *vals)
+{
+    if (vals->type == VG_Y_SCALAR)
+        return 1;
+    for (size_t k = 0; vals->type == VG_Y_SEQ && k < vals->n; k++)
+        if (vals->items[k]->type == VG_Y_SCALAR)
+            return 1;
+    return 0;
+}
+
 /* Expand %name% placeholders (\% is a plain percent). Returns 1 through *never when a
  * placeholder has no values: the value can never match. */
 static int expand_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__buf *acc, int *never)
@@ -414,7 +425,7 @@ static int expand_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__b
         size_t keep = acc->len;
         vg__buf_add(acc, w->p + from, i - from);
         size_t mark = acc->len;
-        if (!vals) {
+        if (!vals || !has_scalar(vals)) {
             vg__cwarn(c, NULL,
                       "placeholder %%%.*s%% has no values (--placeholders FILE); the "
                       "value matches nothing",
@@ -671,7 +682,9 @@ static int string_values(vg__cctx *c, const vg__mods *m, const vg__ynode *v, uin
                 rc = VG_ERR_NOMEM;
         }
     }
-    if (!rc && never) {
+    /* a written value that leaves nothing (a placeholder without values, base64offset of '')
+     * matches nothing, and still counts as one written value for 'all' */
+    if (!rc && (never || !a.n)) {
         vg__value *val;
         rc = push_value(c, vals, group, v->str, &val);
         if (!rc)
@@ -758,7 +771,8 @@ int vg__mods_compile_values(vg__cctx *c, const vg__mods *m, const vg__ynode *val
         vg__vec_free(&vals);
         return VG_ERR_NOMEM;
     }
-    memcpy(it->vals, vals.ptr, vals.len * sizeof *it->vals);
+    if (vals.len)
+        memcpy(it->vals, vals.ptr, vals.len * sizeof *it->vals);
     it->n = vals.len;
     vg__vec_free(&vals);
     return 0;

@@ -243,6 +243,29 @@ static void test_base64_strings(void **state)
     }
 }
 
+static void test_values_that_vanish(void **state)
+{
+    (void)state;
+    /* base64offset of '' leaves no characters: the written value stays, matching nothing */
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = compile_item("CommandLine|base64offset|contains|all", "['', 'x']", d);
+    assert_int_equal(vg_diags_count(d), 0);
+    const vg__item *it = first_item(rs);
+    assert_true(it->n >= 2);
+    assert_int_equal(it->vals[0].kind, VK_NEVER);
+    assert_int_equal(it->vals[0].group, 0);
+    for (size_t k = 1; k < it->n; k++)
+        assert_int_equal(it->vals[k].group, 1);
+    vg_event *ev = vg_event_new();
+    vg_event_add(ev, "CommandLine", 11, "eA==", 4, VG_VAL_STRING);
+    vg_matcher *m = vg_matcher_new(rs);
+    assert_int_equal(vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL), 0);
+    vg_matcher_free(m);
+    vg_event_free(ev);
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
 static void test_utf16_bytes(void **state)
 {
     (void)state;
@@ -1122,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_glob_utf8),
         cmocka_unit_test(test_glob_case),
         cmocka_unit_test(test_base64_strings),
+        cmocka_unit_test(test_values_that_vanish),
         cmocka_unit_test(test_utf16_bytes),
         cmocka_unit_test(test_windash_counts),
         cmocka_unit_test(test_iso_weeks),
