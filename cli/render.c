@@ -81,7 +81,7 @@ static void print_diag(const vg_diag *r, FILE *out, int color)
     fprintf(out, " %s%s:%s %s", on, sev_name(r->severity), off, r->message);
     if (r->object)
         fprintf(out, " [%s]", r->object);
-    if (r->line)
+    if (r->line || r->offset) /* EVTX damage has no line, only a byte offset */
         fprintf(out, " (byte %llu)", (unsigned long long)r->offset);
     fputc('\n', out);
     print_caret(out, r);

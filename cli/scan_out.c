@@ -72,17 +72,38 @@ int scan_rule_selected(scan_state *st, const vg_rule *r)
     return 1;
 }
 
-/* --since/--until compare ISO times as text: "2026-11-02" is the start of that day. */
+/* A --since/--until value as a prefix of the event times vg_event_time_iso gives
+ * ("2026-11-02T09:13:30.004000Z"): a space separator becomes T, a trailing Z or +00:00 goes. */
+static const char *time_bound(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n >= cap)
+        return s;
+    memcpy(buf, s, n + 1);
+    if (n > 10 && buf[10] == ' ')
+        buf[10] = 'T';
+    if (n > 0 && (buf[n - 1] == 'Z' || buf[n - 1] == 'z'))
+        buf[n - 1] = 0;
+    else if (n > 6 && strcmp(buf + n - 6, "+00:00") == 0)
+        buf[n - 6] = 0;
+    return buf;
+}
+
+/* --since/--until compare ISO times as text, the bound as a prefix, so a bound names a
+ * period: "2026-11-02" is the whole day, "2026-11-02T09:13:30" the whole second; the event
+ * times "2026-11-02T09:13:30.004000Z" and "2026-11-02T09:13:30.004Z" are the same instant. */
 int scan_time_selected(scan_state *st, const vg_event *ev)
 {
     if (!st->since && !st->until)
         return 1;
-    char t[40];
+    char t[40], b[40];
     if (!vg_event_time_iso(ev, t, sizeof t))
         return 0;
-    if (st->since && strncmp(t, st->since, strlen(t)) < 0 && strcmp(t, st->since) < 0)
+    const char *since = st->since ? time_bound(st->since, b, sizeof b) : NULL;
+    if (since && strncmp(t, since, strlen(since)) < 0)
         return 0;
-    if (st->until && strcmp(t, st->until) > 0 && strncmp(t, st->until, strlen(st->until)) != 0)
+    const char *until = st->until ? time_bound(st->until, b, sizeof b) : NULL;
+    if (until && strncmp(t, until, strlen(until)) > 0)
         return 0;
     return 1;
 }
@@ -338,10 +359,16 @@ static void print_table(scan_state *st)
         else if (strncmp(ch, "Microsoft-Windows-", 18) == 0)
             ch += 18;
         int used = 0;
-        printf("%-24.24s %-16.16s %-12.12s %6.6s %s%-8.8s%s %-22.22s %9llu  ", r->time, r->computer,
-               ch, r->event_id, color ? level_color(r->rule->level) : "",
-               vg_level_name(r->rule->level), color ? "\033[0m" : "", tac,
-               (unsigned long long)r->record_id);
+        /* 2026-11-02T09:12:09.870000Z shown to the millisecond, with its Z, in 24 columns */
+        char tm[25];
+        size_t tl = strlen(r->time);
+        if (tl == 27 && r->time[19] == '.' && r->time[26] == 'Z')
+            snprintf(tm, sizeof tm, "%.23sZ", r->time);
+        else
+            snprintf(tm, sizeof tm, "%s", r->time);
+        printf("%-24.24s %-16.16s %-12.12s %6.6s %s%-8.8s%s %-22.22s %9llu  ", tm, r->computer, ch,
+               r->event_id, color ? level_color(r->rule->level) : "", vg_level_name(r->rule->level),
+               color ? "\033[0m" : "", tac, (unsigned long long)r->record_id);
         used = 24 + 1 + 16 + 1 + 12 + 1 + 6 + 1 + 8 + 1 + 22 + 1 + 9 + 2;
         cli_put_cell(stdout, r->rule->title, 40, 1);
         used += 41;
@@ -460,10 +487,10 @@ static void summary(scan_state *st, FILE *f)
     }
     fprintf(f,
             "\n%llu events in %zu file%s (%zu unreadable), %.2f s, %.0f events/s; %zu "
-            "detection rules (profile %s)\n",
+            "detection rule%s (profile %s)\n",
             st->events, st->n_files, st->n_files == 1 ? "" : "s", st->input_errors, st->elapsed,
             st->elapsed > 0 ? (double)st->events / st->elapsed : 0.0, st->n_detection,
-            vg_profile_name(st->prof));
+            st->n_detection == 1 ? "" : "s", vg_profile_name(st->prof));
     fprintf(f, "%zu match%s: critical %zu, high %zu, medium %zu, low %zu, informational %zu\n",
             st->n_rows, st->n_rows == 1 ? "" : "es", by_level[VG_LEVEL_CRITICAL],
             by_level[VG_LEVEL_HIGH], by_level[VG_LEVEL_MEDIUM], by_level[VG_LEVEL_LOW],
@@ -480,8 +507,8 @@ static void summary(scan_state *st, FILE *f)
         fprintf(f, "\nATT&CK tactics seen per host:\n");
         for (size_t i = 0; i < nh; i++) {
             int count = __builtin_popcountll(hosts[i].tactics);
-            fprintf(f, "  %-28s %4zu matches, %2d tactic%s:", hosts[i].key, hosts[i].n, count,
-                    count == 1 ? "" : "s");
+            fprintf(f, "  %-28s %4zu match%s, %2d tactic%s:", hosts[i].key, hosts[i].n,
+                    hosts[i].n == 1 ? "" : "es", count, count == 1 ? "" : "s");
             for (size_t t = 0; t < nt && t < 64; t++)
                 if (hosts[i].tactics & (1ull << t))
                     fprintf(f, " %s", tac[t]->shortname);
