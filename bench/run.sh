@@ -92,6 +92,22 @@ if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
         echo "  evtxexport skipped: not installed (Debian package libevtx-utils)"
     fi
 fi
+# ---- detection throughput (bench_match): all Windows rules of the SigmaHQ corpus ----
+SIG=$SHARED/sigma
+if [ -x "$BUILD/bench/bench_match" ] && [ -d "$SIG/rules/windows" ]; then
+    RULES="--rules $SIG/rules/windows --rules $SIG/rules-emerging-threats --rules $SIG/rules-threat-hunting"
+    FLAT=$SHARED/oracle/events/flat.jsonl
+    echo
+    echo "== detection: SigmaHQ Windows rules over the shared events (JSON lines, then EVTX)"
+    # shellcheck disable=SC2086
+    run "$BUILD/bench/bench_match" $RULES --min-events 1000000 --threads 1 "$FLAT"
+    # shellcheck disable=SC2086
+    run "$BUILD/bench/bench_match" $RULES --min-events 1000000 --threads 2 "$FLAT"
+    # shellcheck disable=SC2086
+    run "$BUILD/bench/bench_match" $RULES --min-events 300000 --threads 1 $(find "$SHARED/evtx" -name '*.evtx' | sort)
+    # shellcheck disable=SC2086
+    run "$BUILD/bench/bench_match" $RULES --min-events 300000 --threads 2 $(find "$SHARED/evtx" -name '*.evtx' | sort)
+fi
 # ---- risk scoring and incident rules (bench_risk): 10M risk events over 100k objects ----
 if [ -x "$BUILD/bench/bench_risk" ]; then
     echo

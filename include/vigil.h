@@ -254,8 +254,8 @@ size_t vg_attack_tactics(const vg_attack *kb, uint32_t domain, const vg_attack_o
 int vg_attack_find(const vg_attack *kb, const char *text, uint32_t kind_mask,
                    const vg_attack_obj **out);
 /* All objects whose ID, name or alias equals text (case-insensitive), best first (ID matches,
- * then kind order, then live objects, then load order). Writes up to cap pointers; returns the
- * total count. */
+ * then live objects, then kind order, then load order; docs/attack.md). Writes up to cap
+ * pointers; returns the total count. */
 size_t vg_attack_find_all(const vg_attack *kb, const char *text, uint32_t kind_mask,
                           const vg_attack_obj **out, size_t cap);
 /* Follow revoked-by edges to the live replacement (the object itself when not revoked, or when
@@ -554,7 +554,7 @@ const char *vg_level_name(vg_level l);
 /* Store: scan results in SQLite (docs/store.md has the schema)                                */
 /* ------------------------------------------------------------------------------------------ */
 
-#define VG_STORE_SCHEMA_VERSION 1
+#define VG_STORE_SCHEMA_VERSION 2 /* 1: scans, rules, matches, inventory; 2: + risk tables */
 
 typedef struct vg_store vg_store;
 

@@ -409,8 +409,12 @@ size_t vg_attack_tactics(const vg_attack *kb, uint32_t domain, const vg_attack_o
 /* Lower is better. */
 static unsigned rank(const vg_attack_obj *o, int by_id)
 {
-    /* ID over name, then kind (old mitigations reuse technique IDs), then live over dead */
-    unsigned r = by_id ? 0 : 1000;
+    /* ID over name, then live over revoked or deprecated (a name shared by a live campaign
+     * and a deprecated group means the campaign), then kind (old mitigations reuse technique
+     * IDs; both are dead, so the technique wins), revoked before deprecated last */
+    unsigned r = by_id ? 0 : 10000;
+    if (o->flags & (VG_ATTACK_F_REVOKED | VG_ATTACK_F_DEPRECATED))
+        r += 1000;
     unsigned kind = o->kind == VG_ATTACK_MATRIX ? VG_ATTACK_KIND_COUNT : o->kind;
     r += kind * 10;
     if (o->flags & VG_ATTACK_F_REVOKED)

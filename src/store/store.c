@@ -121,10 +121,10 @@ int vg_store_open(const char *path, vg_store **out, vg_diags *diags)
         rc = fail(st, VG_ERR_IO, "not a SQLite database");
         goto done;
     }
-    if (version > VG_STORE_RISK_SCHEMA_VERSION) {
+    if (version > VG_STORE_SCHEMA_VERSION) {
         vg__diag_add(diags, VG_ERR_UNSUPPORTED, VG_SEV_ERROR, path, 0, 0, 0, NULL,
                      "written by a newer vigil (schema %d; this vigil knows %d)", version,
-                     VG_STORE_RISK_SCHEMA_VERSION);
+                     VG_STORE_SCHEMA_VERSION);
         rc = VG_ERR_UNSUPPORTED;
         goto done;
     }
