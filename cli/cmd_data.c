@@ -14,6 +14,11 @@
 
 #include "cli.h"
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *files,
                      unsigned long long *events, int top)
 {
@@ -26,18 +31,33 @@ static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *
         DIR *d = opendir(path);
         if (!d)
             return 1;
+        /* sorted, so that the inventory (field order) does not depend on the directory */
         struct dirent *e;
+        char **names = NULL;
+        size_t count = 0;
         int bad = 0;
         while ((e = readdir(d))) {
             if (e->d_name[0] == '.')
                 continue;
-            size_t n = strlen(path) + strlen(e->d_name) + 2;
-            char *full = malloc(n);
-            snprintf(full, n, "%s/%s", path, e->d_name);
-            bad |= read_path(full, inv, ev, files, events, 0);
-            free(full);
+            char **grown = realloc(names, (count + 1) * sizeof *names);
+            if (!grown)
+                break;
+            names = grown;
+            names[count++] = strdup(e->d_name);
         }
         closedir(d);
+        qsort(names, count, sizeof *names, cmp_name);
+        for (size_t i = 0; i < count; i++) {
+            size_t n = strlen(path) + strlen(names[i]) + 2;
+            char *full = malloc(n);
+            if (full) {
+                snprintf(full, n, "%s/%s", path, names[i]);
+                bad |= read_path(full, inv, ev, files, events, 0);
+            }
+            free(full);
+            free(names[i]);
+        }
+        free(names);
         return bad;
     }
     const char *dot = strrchr(path, '.');
@@ -100,8 +120,9 @@ static int inventory(int argc, char **argv, cli_opts *o)
         jw_key(&w, "sources");
         jw_arr(&w);
     } else {
-        printf("%llu events in %zu file%s, %zu sources (channel, event ID)\n\n", events, files,
-               files == 1 ? "" : "s", vg_inventory_count(inv));
+        size_t ns = vg_inventory_count(inv);
+        printf("%llu events in %zu file%s, %zu source%s (channel, event ID)\n\n", events, files,
+               files == 1 ? "" : "s", ns, ns == 1 ? "" : "s");
     }
     for (size_t i = 0; i < vg_inventory_count(inv); i++) {
         vg_inventory_source s;
