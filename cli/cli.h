@@ -63,6 +63,10 @@ void jw_kint(jw *w, const char *k, long long v);
 void cli_put_cell(FILE *f, const char *s, int width, int pad);
 int cli_term_width(void);
 
+/* ---- the compiled-index cache (cache.c) ---- */
+/* Point the ruleset at the user's cache directory unless VIGIL_NO_CACHE is set. */
+void cli_use_cache(vg_ruleset *rs);
+
 /* ---- ATT&CK (cmd_attack.c) ---- */
 /* Load --attack files or the embedded catalogue; diagnostics printed. NULL on failure. */
 vg_attack *cli_load_attack(const cli_opts *o);

@@ -235,6 +235,7 @@ static int load_rules(scan_state *st, vg_diags *d)
     st->rs = vg_ruleset_new(st->kb, st->prof);
     if (!st->rs)
         return -1;
+    cli_use_cache(st->rs);
     if (st->placeholders && vg_ruleset_load_placeholders(st->rs, st->placeholders, d))
         return -1;
     if (!st->n_rules)

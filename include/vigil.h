@@ -543,6 +543,10 @@ void vg_matcher_free(vg_matcher *m);
 typedef int (*vg_match_fn)(const vg_rule *rule, void *ud);
 int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud);
 int vg_matcher_set_exact(vg_matcher *m, int exact);
+/* Keep the compiled literal databases of the index in dir (created by the caller) so that the
+ * next run with the same rules loads them instead of compiling them again; a damaged or stale
+ * file is ignored and rewritten. Call before the first vg_matcher_run. NULL turns it off. */
+int vg_ruleset_set_cache_dir(vg_ruleset *rs, const char *dir);
 /* Does one rule match ev? 1, 0 or a negative code. If why is not NULL, *why receives a
  * malloc'ed explanation: the log-source branch, each search identifier's truth value and, for
  * those that matched, the field, modifiers and value that matched. */

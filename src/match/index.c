@@ -22,12 +22,16 @@
  *    no atoms is always evaluated. Literals are compiled per field into one Vectorscan
  *    database (caseless, single-match) and scanned once per event field.
  *
- * The index is built once per ruleset, on the first matcher, and shared read-only by threads.
+ * The index is built once per ruleset, by the first matcher that needs it, and shared read-only
+ * by threads. Compiling the literal databases is most of the build; with a cache directory
+ * (vg_ruleset_set_cache_dir) each database is serialized under a hash of its literal set and
+ * the next run with the same rules loads it instead.
  * Correctness is checked by comparing with exact evaluation (tests/match/).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index.h"
 
@@ -378,6 +382,70 @@ static uint32_t literal_id(builder *b, const atom *a)
     return id;
 }
 
+/* ---------------------------------------------------------------- database cache */
+
+/* Two independent 64-bit hashes of the literal set (ids, lengths, bytes), the flags and the
+ * Vectorscan version name the cached file, so a file can only be reused for the same set. */
+static int cache_path(builder *b, const char *const *exprs, const size_t *lens, const unsigned *ids,
+                      unsigned k, char *out, size_t cap)
+{
+    if (!b->rs->cache_dir)
+        return 0;
+    uint64_t h1 = 1469598103934665603ull, h2 = 0x9e3779b97f4a7c15ull;
+    const char *ver = hs_version();
+#define MIX(byte)                                                                                  \
+    do {                                                                                           \
+        h1 = (h1 ^ (unsigned char)(byte)) * 1099511628211ull;                                      \
+        h2 = (h2 ^ (unsigned char)(byte)) * 0xff51afd7ed558ccdull;                                 \
+        h2 ^= h2 >> 29;                                                                            \
+    } while (0)
+    for (const char *p = ver; *p; p++)
+        MIX(*p);
+    MIX(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+    for (unsigned i = 0; i < k; i++) {
+        for (int s = 0; s < 32; s += 8)
+            MIX(ids[i] >> s);
+        for (int s = 0; s < 32; s += 8)
+            MIX(lens[i] >> s);
+        for (size_t c = 0; c < lens[i]; c++)
+            MIX(exprs[i][c]);
+    }
+#undef MIX
+    int n = snprintf(out, cap, "%s/lit-%016llx%016llx.hsdb", b->rs->cache_dir,
+                     (unsigned long long)h1, (unsigned long long)h2);
+    return n > 0 && (size_t)n < cap;
+}
+
+static int cache_load(const char *path, hs_database_t **db)
+{
+    char *buf;
+    size_t len;
+    if (vg__read_file(path, 256u << 20, &buf, &len))
+        return 0;
+    int ok = hs_deserialize_database(buf, len, db) == HS_SUCCESS;
+    free(buf);
+    return ok;
+}
+
+/* Written to a temporary name and renamed, so a reader never sees half a file. */
+static void cache_store(const char *path, const hs_database_t *db)
+{
+    char *bytes = NULL, tmp[4200];
+    size_t len = 0;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+        return;
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(bytes, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) == 0)
+        ok = 2;
+    if (ok != 2)
+        remove(tmp);
+    free(bytes); /* hs_serialize_database allocates with malloc (the default allocator) */
+}
+
 static int compile_dbs(builder *b)
 {
     const lit *lits = b->lits.ptr;
@@ -401,11 +469,17 @@ static int compile_dbs(builder *b)
         }
         if (!k)
             continue;
+        char path[4096];
+        int cached = cache_path(b, exprs, lens, ids, k, path, sizeof path);
+        if (cached && cache_load(path, dbp))
+            continue;
         hs_compile_error_t *err = NULL;
         if (hs_compile_lit_multi(exprs, flags, ids, lens, k, HS_MODE_BLOCK, NULL, dbp, &err) !=
             HS_SUCCESS) {
             hs_free_compile_error(err);
             rc = VG_ERR_NOMEM;
+        } else if (cached) {
+            cache_store(path, *dbp);
         }
     }
     free(exprs);

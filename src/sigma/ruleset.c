@@ -48,6 +48,7 @@ void vg_ruleset_free(vg_ruleset *rs)
         pcre2_code_free(((pcre2_code **)rs->regexes.ptr)[i]);
     vg__vec_free(&rs->regexes);
     vg__index_free(rs->index);
+    free(rs->cache_dir);
     pthread_mutex_destroy(&rs->index_lock);
     vg__vec_free(&rs->rules);
     vg__smap_free(&rs->by_id);
@@ -318,11 +319,6 @@ vg_matcher *vg_matcher_new(const vg_ruleset *rs)
         vg_matcher_free(m);
         return NULL;
     }
-    /* the index is a cache of the immutable ruleset, built once for all matchers; without it
-     * (out of memory in the pattern compiler) every rule is evaluated, with the same answers */
-    if (vg__index_get((vg_ruleset *)rs, &m->index) || !m->index ||
-        !(m->scratch = vg__mscratch_new(m->index)))
-        m->exact = 1;
     return m;
 }
 
@@ -337,15 +333,38 @@ void vg_matcher_free(vg_matcher *m)
 
 int vg_matcher_set_exact(vg_matcher *m, int exact)
 {
-    if (!m || (!exact && !m->scratch))
-        return VG_ERR_INVAL; /* no index to go back to */
+    if (!m)
+        return VG_ERR_INVAL;
     m->exact = exact != 0;
     return 0;
 }
 
+int vg_ruleset_set_cache_dir(vg_ruleset *rs, const char *dir)
+{
+    if (!rs || rs->index_built)
+        return VG_ERR_INVAL;
+    free(rs->cache_dir);
+    rs->cache_dir = dir ? strdup(dir) : NULL;
+    return dir && !rs->cache_dir ? VG_ERR_NOMEM : 0;
+}
+
+/* The index is a cache of the immutable ruleset, built by the first matcher that needs it and
+ * shared by all; a matcher that only tests single rules never builds it. Without it (out of
+ * memory in the pattern compiler) every rule is evaluated, with the same answers. */
+static int use_index(vg_matcher *m)
+{
+    if (!m->index_tried) {
+        m->index_tried = 1;
+        if (vg__index_get((vg_ruleset *)m->rs, &m->index) || !m->index ||
+            !(m->scratch = vg__mscratch_new(m->index)))
+            m->index = NULL;
+    }
+    return m->index != NULL;
+}
+
 int vg_matcher_run(vg_matcher *m, const vg_event *ev, vg_match_fn fn, void *ud)
 {
-    if (!m->exact)
+    if (!m->exact && use_index(m))
         return vg__index_run(m->index, m->scratch, ev, m->md, fn, ud);
     int n = 0;
     for (size_t i = 0; i < m->rs->rules.len; i++) {

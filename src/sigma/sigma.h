@@ -171,12 +171,14 @@ struct vg_ruleset {
     vg__index *index; /* built on first use by a matcher (match/index.c) */
     int index_built;
     pthread_mutex_t index_lock;
+    char *cache_dir; /* where compiled literal databases are kept between runs, or NULL */
 };
 
 struct vg_matcher {
     const vg_ruleset *rs;
     pcre2_match_data *md;
     int exact;              /* evaluate every rule (the reference the index must equal) */
+    int index_tried;        /* the index was asked for (it may have failed to build) */
     const vg__index *index; /* shared, owned by the ruleset */
     vg__mscratch *scratch;  /* per-matcher state of the indexed path */
 };
