@@ -125,6 +125,23 @@ static const help_entry entries[] = {
      "A and B are files of `vigil coverage --format json` (before and after). Prints the overall\n"
      "and per-tactic figures that moved, techniques that gained or lost an active rule, and rules\n"
      "whose status changed.\n"},
+    {"gaps",
+     "vigil gaps --group NAME... [--assets FILE] [-r RULES]... [--logs PATH]... [--format F]",
+     "Techniques of groups, campaigns or software against our coverage, ranked.",
+     "NAME is an ATT&CK ID, name or alias of a group, campaign or software (--group may repeat;\n"
+     "bare names count too). A group brings the techniques of the campaigns attributed to it.\n"
+     "Each technique used gets our best level: validated, active, available, needs-data or\n"
+     "none. Ranked: gaps (below active) first, then priority = actors using it x asset weight,\n"
+     "then weakest level, then ID. Rules, --enabled, --logs, --inventory and --validated are\n"
+     "those of `vigil coverage`.\n"
+     "Options:\n"
+     "  --assets FILE          CSV with columns asset,platform,criticality (1-5 or low, medium,\n"
+     "                         high, critical): a technique weighs the highest criticality of\n"
+     "                         an asset on one of its platforms (0 when none)\n"
+     "  --format F             text (default), json, navigator (layer 4.5 overlay: score = actors\n"
+     "                         using it, colour = our level)\n"
+     "  -o FILE                write json or navigator there\n"
+     "  -n N                   show the first N rows only\n"},
     {"risk",
      "vigil risk --db FILE [-r RULES]... [--config C] [--incident-rules R] [--assets A] "
      "[--identities I] [--json]",

@@ -86,6 +86,8 @@ int main(int argc, char **argv)
         return cmd_data(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "gaps") == 0)
+        return cmd_gaps(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "dump") == 0)
         return cmd_dump(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "risk") == 0)

@@ -1014,6 +1014,54 @@ int vg_report_json(const vg_coverage *c, char **out, size_t *len);
 int vg_coverage_diff(const char *path_a, const char *path_b, int json, char **out, size_t *len,
                      vg_diags *diags);
 
+/* ---- threat-informed gaps (src/coverage/gaps.c, docs/coverage.md) ---- */
+
+/* The best a technique reaches, weakest first. */
+typedef enum {
+    VG_GAP_NONE,       /* no rule */
+    VG_GAP_NEEDS_DATA, /* rules, all needing data */
+    VG_GAP_AVAILABLE,  /* a rule has its data but is not deployed */
+    VG_GAP_ACTIVE,     /* an active rule */
+    VG_GAP_VALIDATED,  /* detected on labelled attack data */
+} vg_gap_level;
+
+/* One technique used by the actors. */
+typedef struct vg_gap {
+    const vg_attack_obj *tech; /* live (revoked ones are replaced) */
+    const vg_cov_tech *cov;    /* its coverage entry, or NULL */
+    vg_gap_level level;
+    const vg_attack_obj *const *users; /* actors using it, in the order they were added */
+    size_t n_users;
+    unsigned weight;        /* asset weight: 1 without assets; else the highest criticality of
+                               an asset on one of its platforms (0: none) */
+    unsigned long priority; /* n_users * weight */
+} vg_gap;
+
+typedef struct vg_gaps vg_gaps;
+
+/* Gaps against a computed coverage c (which must outlive them). NULL when out of memory. */
+vg_gaps *vg_gaps_new(const vg_coverage *c);
+void vg_gaps_free(vg_gaps *g);
+/* A group, campaign or software (VG_ERR_INVAL otherwise); a group brings the techniques of the
+ * campaigns attributed to it. Revoked actors count as their replacement. */
+int vg_gaps_add_actor(vg_gaps *g, const vg_attack_obj *actor);
+/* An asset on an ATT&CK platform (VG_ERR_NOENT for an unknown platform), criticality 1-5. */
+int vg_gaps_add_asset(vg_gaps *g, const char *name, const char *platform, unsigned criticality);
+/* Assets from a CSV file with a header naming the columns asset, platform and criticality
+ * (1-5 or low, medium, high, critical); '#' lines are comments (docs/coverage.md). */
+int vg_gaps_load_assets(vg_gaps *g, const char *path, vg_diags *diags);
+/* Rank: gaps (below active) first, then priority, then weakest level, then ATT&CK ID. */
+int vg_gaps_compute(vg_gaps *g);
+size_t vg_gaps_list(const vg_gaps *g, const vg_gap **out);
+size_t vg_gaps_actors(const vg_gaps *g, const vg_attack_obj *const **out);
+size_t vg_gaps_n_assets(const vg_gaps *g);
+const vg_coverage *vg_gaps_coverage(const vg_gaps *g);
+const char *vg_gap_level_name(vg_gap_level l); /* "none", "needs-data", ... "validated" */
+/* The ranked list as JSON, and a Navigator layer 4.5 overlay: score = actors using the
+ * technique, colour = our level, comment = who uses it and our rules. */
+int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len);
+int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len);
+
 /* ---- end of Coverage ---- */
 
 #ifdef __cplusplus
