@@ -34,6 +34,7 @@ void vg_event_free(vg_event *ev)
         return;
     free(ev->fields);
     free(ev->bytes);
+    free(ev->flat);
     vg__json_free(&ev->json);
     free(ev);
 }
@@ -369,7 +370,11 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
             snprintf(err, errcap, "an event must be a JSON object");
         return VG_ERR_TYPE;
     }
-    flat *fl = malloc(sizeof *fl);
+    /* the flattening state (name and value buffers) is kept with the event: reading the next
+     * line allocates nothing */
+    if (!ev->flat)
+        ev->flat = malloc(sizeof(flat));
+    flat *fl = ev->flat;
     if (!fl)
         return VG_ERR_NOMEM;
     fl->ev = ev;
@@ -384,7 +389,6 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
     else
         flatten(fl, 0, 0, 1, 0);
     rc = fl->rc;
-    free(fl);
     if (!rc && (form == VG_JSON_ECS || form == VG_JSON_NXLOG))
         rc = add_aliases(ev, form);
     return rc;

@@ -21,6 +21,7 @@ struct vg_event {
     size_t used, cap;
     vg__json json; /* reused tape for vg_event_from_json */
     int form;      /* vg_json_form of the last document */
+    void *flat;    /* flattening scratch of vg_event_from_json, kept between documents */
 };
 
 static inline vg__str vg__field_name(const vg_event *ev, const vg__field *f)

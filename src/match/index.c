@@ -491,7 +491,7 @@ static int compile_dbs(builder *b)
 
 /* ---------------------------------------------------------------- routing keys */
 
-static int add_to_list(builder *b, const char *key, size_t klen, uint32_t entry)
+static int add_to_list(builder *b, const char *key, size_t klen, uint32_t entry, uint32_t *list)
 {
     vg__index *ix = b->ix;
     size_t it = 0;
@@ -517,6 +517,19 @@ static int add_to_list(builder *b, const char *key, size_t klen, uint32_t entry)
         return VG_ERR_NOMEM;
     l[ix->list_len[v]++] = entry;
     ix->lists[v] = l;
+    *list = v;
+    return 0;
+}
+
+static int add_key(builder *b, vg__entry *e, uint32_t key)
+{
+    uint32_t *k = vg__arena_alloc(&b->ix->arena, (e->n_keys + 1) * sizeof *k);
+    if (!k)
+        return VG_ERR_NOMEM;
+    if (e->n_keys)
+        memcpy(k, e->keys, e->n_keys * sizeof *k);
+    k[e->n_keys++] = key;
+    e->keys = k;
     return 0;
 }
 
@@ -538,7 +551,7 @@ static int file_entry(builder *b, uint32_t e)
             return VG_ERR_NOMEM;
         a[b->ix->n_always++] = e;
         b->ix->always = a;
-        return 0;
+        return add_key(b, &b->ix->entries[e], VG_KEY_ALWAYS);
     }
     for (size_t c = 0; c < ch->n; c++) {
         for (size_t k = 0; k < (id ? id->n : 1); k++) {
@@ -546,13 +559,60 @@ static int file_entry(builder *b, uint32_t e)
             int n = snprintf(key, sizeof key, "%s\x1f%s", ch->values[c], id ? id->values[k] : "*");
             for (int i = 0; i < n; i++)
                 key[i] = (char)vg__lower((unsigned char)key[i]);
-            int rc =
-                add_to_list(b, key, (size_t)(n < (int)sizeof key ? n : (int)sizeof key - 1), e);
+            uint32_t list;
+            int rc = add_to_list(b, key, (size_t)(n < (int)sizeof key ? n : (int)sizeof key - 1), e,
+                                 &list);
+            if (!rc)
+                rc = add_key(b, &b->ix->entries[e], list);
             if (rc)
                 return rc;
         }
     }
     return 0;
+}
+
+/* Entries by literal, and the candidate lists restricted to entries without literals: at
+ * match time the literals found lead to their entries, and only literal-free entries are
+ * taken from the routing lists, so an event never walks the hundreds of entries filed under
+ * its channel and event ID. */
+static int invert(vg__index *ix)
+{
+    ix->lit_off = calloc((size_t)ix->n_literals + 1, sizeof *ix->lit_off);
+    if (!ix->lit_off)
+        return VG_ERR_NOMEM;
+    size_t total = 0;
+    for (uint32_t e = 0; e < ix->n_entries; e++)
+        for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++, total++)
+            ix->lit_off[ix->entries[e].atoms[a] + 1]++;
+    for (uint32_t l = 0; l < ix->n_literals; l++)
+        ix->lit_off[l + 1] += ix->lit_off[l];
+    ix->lit_ent = malloc((total + 1) * sizeof *ix->lit_ent);
+    uint32_t *fill = calloc((size_t)ix->n_literals + 1, sizeof *fill);
+    ix->noatom = calloc((size_t)ix->n_lists + 1, sizeof *ix->noatom);
+    ix->noatom_len = calloc((size_t)ix->n_lists + 1, sizeof *ix->noatom_len);
+    ix->always_noatom = malloc(((size_t)ix->n_always + 1) * sizeof *ix->always_noatom);
+    int rc =
+        ix->lit_ent && fill && ix->noatom && ix->noatom_len && ix->always_noatom ? 0 : VG_ERR_NOMEM;
+    for (uint32_t e = 0; !rc && e < ix->n_entries; e++) /* entry order is kept in each list */
+        for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++) {
+            uint32_t l = ix->entries[e].atoms[a];
+            ix->lit_ent[ix->lit_off[l] + fill[l]++] = e;
+        }
+    free(fill);
+    for (uint32_t k = 0; !rc && k < ix->n_lists; k++) {
+        ix->noatom[k] = malloc(((size_t)ix->list_len[k] + 1) * sizeof **ix->noatom);
+        if (!ix->noatom[k]) {
+            rc = VG_ERR_NOMEM;
+            break;
+        }
+        for (uint32_t i = 0; i < ix->list_len[k]; i++)
+            if (!ix->entries[ix->lists[k][i]].n_atoms)
+                ix->noatom[k][ix->noatom_len[k]++] = ix->lists[k][i];
+    }
+    for (uint32_t i = 0; !rc && i < ix->n_always; i++)
+        if (!ix->entries[ix->always[i]].n_atoms)
+            ix->always_noatom[ix->n_always_noatom++] = ix->always[i];
+    return rc;
 }
 
 /* ---------------------------------------------------------------- build */
@@ -582,7 +642,7 @@ static int build(vg_ruleset *rs, vg__index *ix)
             b.rt = r->routes[k];
             aset s = cond_atoms(&b, r, r->cond);
             vg__entry *e = &ix->entries[ix->n_entries];
-            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0};
+            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0, NULL, 0};
             if (!s.none && s.n) {
                 e->atoms = vg__arena_alloc(&ix->arena, s.n * sizeof *e->atoms);
                 if (!e->atoms)
@@ -595,10 +655,11 @@ static int build(vg_ruleset *rs, vg__index *ix)
                 rc = file_entry(&b, ix->n_entries++);
         }
     }
-    /* route condition fields are looked up per event too */
     if (!rc && b.oom)
         rc = VG_ERR_NOMEM;
     ix->n_literals = (uint32_t)b.lits.len;
+    if (!rc)
+        rc = invert(ix);
     if (!rc)
         rc = compile_dbs(&b);
     vg__vec_free(&b.lits);
@@ -614,8 +675,16 @@ void vg__index_free(vg__index *ix)
         hs_free_database(vg__index_field(ix, f)->db);
     hs_free_database(ix->any_db);
     vg__vec_free(&ix->fields_v);
-    for (uint32_t l = 0; l < ix->n_lists; l++)
+    for (uint32_t l = 0; l < ix->n_lists; l++) {
         free(ix->lists[l]);
+        if (ix->noatom)
+            free(ix->noatom[l]);
+    }
+    free(ix->noatom);
+    free(ix->noatom_len);
+    free(ix->always_noatom);
+    free(ix->lit_off);
+    free(ix->lit_ent);
     free(ix->lists);
     free(ix->list_len);
     free(ix->always);

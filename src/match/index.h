@@ -16,7 +16,11 @@ typedef struct vg__entry {
     uint32_t rule_index;
     uint32_t *atoms;  /* literal ids; the entry can match only if one of them is in the event */
     uint32_t n_atoms; /* 0: no literal is required, always evaluate */
+    uint32_t *keys;   /* the candidate lists it is filed under (VG_KEY_ALWAYS: the always-list) */
+    uint32_t n_keys;
 } vg__entry;
+
+#define VG_KEY_ALWAYS UINT32_MAX
 
 /* Field names the index knows (rules' mapped fields and route fields), lower-cased. */
 typedef struct vg__ifield {
@@ -36,6 +40,13 @@ struct vg__index {
     uint32_t n_lists;
     uint32_t *always; /* entries without a Channel condition */
     uint32_t n_always;
+    /* the same lists holding only entries without literals (evaluated whenever routed) */
+    uint32_t **noatom;
+    uint32_t *noatom_len;
+    uint32_t *always_noatom;
+    uint32_t n_always_noatom;
+    /* entries by literal (CSR): lit_ent[lit_off[l] .. lit_off[l + 1]) */
+    uint32_t *lit_off, *lit_ent;
     vg__vec fields_v; /* vg__ifield, by field id */
     uint32_t n_fields;
     vg__smap field_ids; /* lower-cased name -> field id */
