@@ -98,6 +98,11 @@ if [ -x "$BUILD/bench/bench_match" ] && [ -d "$SIG/rules/windows" ]; then
     RULES="--rules $SIG/rules/windows --rules $SIG/rules-emerging-threats --rules $SIG/rules-threat-hunting"
     FLAT=$SHARED/oracle/events/flat.jsonl
     echo
+    echo "== Sigma: compiling the whole SigmaHQ corpus (every rule folder)"
+    run "$BUILD/bench/bench_match" --compile-only --rules "$SIG/rules" --rules "$SIG/rules-emerging-threats" \
+        --rules "$SIG/rules-threat-hunting" --rules "$SIG/rules-compliance" --rules "$SIG/rules-dfir" \
+        --rules "$SIG/rules-placeholder" --rules "$SIG/deprecated" --rules "$SIG/unsupported"
+    echo
     echo "== detection: SigmaHQ Windows rules over the shared events (JSON lines, then EVTX)"
     # shellcheck disable=SC2086
     run "$BUILD/bench/bench_match" $RULES --min-events 1000000 --threads 1 "$FLAT"
