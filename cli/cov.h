@@ -20,7 +20,7 @@ typedef struct cov_ctx {
     int n_enabled;
     const char *logs[COV_MAX_LIST];
     int n_logs;
-    const char *inventory, *host_group, *profile, *manifest;
+    const char *inventory, *host_group, *profile, *manifest, *base;
     /* loaded */
     vg_attack *kb;
     vg_profile *prof;
@@ -33,14 +33,15 @@ typedef struct cov_ctx {
 
 /* Take one of the shared options at argv[*i] (advancing *i past its value): 1 taken, 0 not
  * one of them, -1 usage error (printed). Options: -r/--rules PATH, --profile P,
- * --enabled LIST|FILE, --logs PATH, --inventory FILE, --host-group G, --validated MANIFEST. */
+ * --enabled LIST|FILE, --logs PATH, --inventory FILE, --host-group G, --validated MANIFEST,
+ * --base DIR (what the paths of a manifest are relative to). */
 int cov_take_option(cov_ctx *x, int argc, char **argv, int *i);
 /* Load ATT&CK, rules, data and evidence, and compute. Returns EXIT_OK or an exit code. */
 int cov_load(cov_ctx *x);
 void cov_free(cov_ctx *x);
 
-/* Walk a file or folder of logs (EVTX, JSON lines; folders recursively; zip archives of JSON
- * lines when built with libzip), calling fn for every event. Returns 0, or 1 when a path could
+/* Walk a file or folder of logs (EVTX, JSON lines plain or gzip; folders recursively; zip
+ * archives are not read), calling fn for every event. Returns 0, or 1 when a path could
  * not be read (reported). */
 typedef void (*cov_event_fn)(const vg_event *ev, const char *file, void *ud);
 int cov_walk(const char *path, cov_event_fn fn, void *ud, size_t *files,

@@ -65,6 +65,7 @@ int cov_take_option(cov_ctx *x, int argc, char **argv, int *i)
                         : is_opt(a, "--inventory")  ? &x->inventory
                         : is_opt(a, "--host-group") ? &x->host_group
                         : is_opt(a, "--validated")  ? &x->manifest
+                        : is_opt(a, "--base")       ? &x->base
                                                     : NULL;
     if (!slot)
         return 0;

@@ -142,6 +142,16 @@ static const help_entry entries[] = {
      "                         using it, colour = our level)\n"
      "  -o FILE                write json or navigator there\n"
      "  -n N                   show the first N rows only\n"},
+    {"validate", "vigil validate MANIFEST [--base DIR] [-r RULES]... [--json]",
+     "Scan labelled attack recordings; per technique or tactic: detected, missed, no data.",
+     "MANIFEST (YAML, docs/coverage.md) lists files or folders of recorded attacks (EVTX or\n"
+     "JSON lines) with the techniques and/or tactics they contain. Every loaded rule is matched\n"
+     "against them. A label is detected when a rule for it fired (a technique: the rule is\n"
+     "tagged with it, a sub-technique of it or its parent; a tactic: the rule has the tactic),\n"
+     "missed when events were read but no such rule fired, no data when no event was read.\n"
+     "Paths are relative to --base DIR, else to the manifest's 'base', else to its folder.\n"
+     "`vigil coverage --validated MANIFEST` marks what is detected as validated. Zip archives\n"
+     "are not read: unzip OTRF datasets to JSON-lines files first.\n"},
     {"risk",
      "vigil risk --db FILE [-r RULES]... [--config C] [--incident-rules R] [--assets A] "
      "[--identities I] [--json]",

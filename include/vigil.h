@@ -1062,6 +1062,30 @@ const char *vg_gap_level_name(vg_gap_level l); /* "none", "needs-data", ... "val
 int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len);
 int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len);
 
+/* ---- validation manifests (src/coverage/manifest.c, docs/coverage.md) ---- */
+
+/* One entry: a file or folder of recorded attacks and what it contains. */
+typedef struct vg_manifest_entry {
+    const char *path;                   /* resolved against the base */
+    const char *written;                /* as written in the manifest */
+    const vg_attack_obj *const *labels; /* techniques, then tactics (live objects) */
+    size_t n_labels;
+    uint32_t line; /* of 'path' in the manifest */
+} vg_manifest_entry;
+
+typedef struct vg_manifest vg_manifest;
+
+/* Read a manifest (YAML: optional 'base', 'entries' of {path, techniques, tactics}). Paths are
+ * relative to base when given, else to the file's 'base' (relative to the manifest's folder),
+ * else to the manifest's folder. Unknown labels are errors in diags (VG_ERR_TYPE). */
+int vg_manifest_load(const vg_attack *kb, const char *path, const char *base, vg_manifest **out,
+                     vg_diags *diags);
+size_t vg_manifest_entries(const vg_manifest *m, const vg_manifest_entry **out);
+void vg_manifest_free(vg_manifest *m);
+/* Does a rule that fired count as detecting label? A tactic: the rule has that tactic. A
+ * technique: the rule is tagged with it, one of its sub-techniques, or its parent. */
+int vg_manifest_rule_detects(const vg_rule *rule, const vg_attack_obj *label);
+
 /* ---- end of Coverage ---- */
 
 #ifdef __cplusplus
