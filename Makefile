@@ -51,7 +51,8 @@ bench: build
 conformance: build
 	build/tests/sigma_conformance ../shared/oracle tests/sigma/conformance-explained.txt ../shared/evtx
 
-demo: build
+demo: deps build/Makefile
+	$(CMAKE) --build build -j $(JOBS) --target vigil-cli -- --no-print-directory
 	sh scripts/demo.sh
 
 format:
