@@ -102,6 +102,8 @@ typedef struct vg__smap {
 } vg__smap;
 
 uint32_t vg__hash(const char *p, size_t n);
+/* The same hash of the ASCII-lower-cased bytes (case-insensitive names). */
+uint32_t vg__hash_lower(const char *p, size_t n);
 void vg__smap_free(vg__smap *m);
 /* Adds (key, val) even if key is present (multimap). key must outlive the map. */
 int vg__smap_add(vg__smap *m, const char *key, size_t klen, uint32_t val);

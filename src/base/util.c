@@ -297,6 +297,16 @@ uint32_t vg__hash(const char *p, size_t n)
     return h ? h : 1;
 }
 
+uint32_t vg__hash_lower(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= vg__lower((unsigned char)p[i]);
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
 void vg__smap_free(vg__smap *m)
 {
     free(m->slots);

@@ -104,6 +104,7 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
     for (size_t i = 0; i < vlen; i++)
         dst[i] = (char)vg__lower((unsigned char)src[i]);
     f->nlen = (uint32_t)nlen;
+    f->nhash = vg__hash_lower(ev->bytes + f->name, nlen);
     f->vlen = (uint32_t)vlen;
     f->type = (uint8_t)type;
     ev->n++;

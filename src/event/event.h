@@ -10,6 +10,7 @@
 typedef struct vg__field {
     uint32_t name, value; /* offsets into bytes */
     uint32_t lower;       /* offset of the value folded to ASCII lower case (same length) */
+    uint32_t nhash;       /* vg__hash_lower of the name: lookups compare it first */
     uint32_t nlen, vlen;
     uint8_t type; /* vg_value_type */
 } vg__field;

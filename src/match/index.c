@@ -620,6 +620,8 @@ static int invert(vg__index *ix)
 static int build(vg_ruleset *rs, vg__index *ix)
 {
     builder b = {ix, rs, NULL, {0}, {0}, 0};
+    ix->channel_hash = vg__hash_lower("Channel", 7);
+    ix->eventid_hash = vg__hash_lower("EventID", 7);
     ix->channel_field = field_id(&b, "channel", 7);
     ix->eventid_field = field_id(&b, "eventid", 7);
     ix->any_field = field_id(&b, "\x01any", 4); /* no event field has this name */

@@ -54,6 +54,7 @@ struct vg__index {
     hs_database_t *any_db;                 /* keyword literals, searched in every field */
     uint32_t any_field;                    /* pseudo field id of keyword literals */
     uint32_t channel_field, eventid_field; /* field ids of Channel and EventID */
+    uint32_t channel_hash, eventid_hash;   /* vg__hash_lower of "Channel" and "EventID" */
     uint32_t n_rules;
 };
 

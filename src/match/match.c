@@ -139,6 +139,8 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     int nc = 0, ni = 0;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
+        if (f->nhash != ix->channel_hash && f->nhash != ix->eventid_hash)
+            continue;
         vg__str name = vg__field_name(ev, f);
         if (nc < MAX_KEYS && vg__str_ieq(name, VG_STR("Channel")))
             chans[nc++] = vg__field_value(ev, f);

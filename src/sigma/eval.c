@@ -24,14 +24,14 @@ static int route_ok(const vg__route *rt, const vg_event *ev)
 {
     for (size_t c = 0; c < rt->n_conds; c++) {
         const vg__cond_field *cf = &rt->conds[c];
-        vg__str want = vg__str_c(cf->field);
+        vg__str want = {cf->field, cf->flen};
         int ok = 0;
         for (size_t i = 0; i < ev->n && !ok; i++) {
             const vg__field *f = &ev->fields[i];
-            if (!vg__str_ieq(vg__field_name(ev, f), want))
+            if (f->nhash != cf->hash || !vg__str_ieq(vg__field_name(ev, f), want))
                 continue;
             for (size_t k = 0; k < cf->n && !ok; k++)
-                ok = vg__str_ieq(vg__field_value(ev, f), vg__str_c(cf->values[k]));
+                ok = vg__str_ieq(vg__field_value(ev, f), (vg__str){cf->values[k], cf->vlens[k]});
         }
         if (!ok)
             return 0;
@@ -64,9 +64,11 @@ static void find_occurrences(const vg_event *ev, vg__str name, occ *o)
 {
     o->n = 0;
     o->present = o->nonnull = 0;
+    uint32_t h = name.ptr ? vg__hash_lower(name.ptr, name.len) : 0;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
-        if (name.ptr && (f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name)))
+        if (name.ptr &&
+            (f->nhash != h || f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name)))
             continue;
         o->present = 1;
         if (f->type == VG_VAL_NULL)

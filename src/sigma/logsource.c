@@ -86,15 +86,19 @@ static int read_source(vg_profile *p, const char *label, const vg__ynode *s, con
     for (size_t i = 0; i < nc; i++) {
         vg__cond_field *cf = &e->route.conds[e->route.n_conds++];
         cf->field = conds->keys[i]->str;
+        cf->flen = strlen(cf->field);
+        cf->hash = vg__hash_lower(cf->field, cf->flen);
         const vg__ynode *v = conds->items[i];
         size_t nv = v->type == VG_Y_SEQ ? v->n : 1;
         cf->values = vg__arena_alloc(&p->arena, (nv + 1) * sizeof *cf->values);
-        if (!cf->values)
+        cf->vlens = vg__arena_alloc(&p->arena, (nv + 1) * sizeof *cf->vlens);
+        if (!cf->values || !cf->vlens)
             return VG_ERR_NOMEM;
         for (size_t k = 0; k < nv; k++) {
             const char *sv = scalar(v->type == VG_Y_SEQ ? v->items[k] : v);
             if (!sv)
                 return perr(d, file, v, "condition values must be scalars");
+            cf->vlens[cf->n] = strlen(sv);
             cf->values[cf->n++] = sv;
         }
     }

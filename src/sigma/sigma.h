@@ -114,7 +114,10 @@ struct vg__cnode {
 
 typedef struct vg__cond_field {
     const char *field;
+    size_t flen;
+    uint32_t hash;       /* vg__hash_lower(field) */
     const char **values; /* OR; compared case-insensitively as text */
+    size_t *vlens;
     size_t n;
 } vg__cond_field;
 
