@@ -63,6 +63,12 @@ void jw_kint(jw *w, const char *k, long long v);
 void cli_put_cell(FILE *f, const char *s, int width, int pad);
 int cli_term_width(void);
 
+/* ---- folders (files.c) ---- */
+/* The entries of a folder (dot-names skipped) as malloc'ed full paths, sorted, NULL-terminated;
+ * NULL if the folder cannot be opened. Free with cli_free_list(). */
+char **cli_list_dir(const char *path, size_t *n);
+void cli_free_list(char **names, size_t n);
+
 /* ---- the compiled-index cache (cache.c) ---- */
 /* Point the ruleset at the user's cache directory unless VIGIL_NO_CACHE is set. */
 void cli_use_cache(vg_ruleset *rs);

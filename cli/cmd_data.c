@@ -6,18 +6,12 @@
  * rate of each field (the share of events that carry it with a value), so a SOC can see which
  * data exists before asking which detections can work.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *files,
                      unsigned long long *events, int top)
@@ -28,36 +22,14 @@ static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *
         return 1;
     }
     if (strcmp(path, "-") != 0 && S_ISDIR(sb.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
+        size_t count;
+        char **names = cli_list_dir(path, &count);
+        if (!names)
             return 1;
-        /* sorted, so that the inventory (field order) does not depend on the directory */
-        struct dirent *e;
-        char **names = NULL;
-        size_t count = 0;
         int bad = 0;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char **grown = realloc(names, (count + 1) * sizeof *names);
-            if (!grown)
-                break;
-            names = grown;
-            names[count++] = strdup(e->d_name);
-        }
-        closedir(d);
-        qsort(names, count, sizeof *names, cmp_name);
-        for (size_t i = 0; i < count; i++) {
-            size_t n = strlen(path) + strlen(names[i]) + 2;
-            char *full = malloc(n);
-            if (full) {
-                snprintf(full, n, "%s/%s", path, names[i]);
-                bad |= read_path(full, inv, ev, files, events, 0);
-            }
-            free(full);
-            free(names[i]);
-        }
-        free(names);
+        for (size_t i = 0; i < count; i++)
+            bad |= read_path(names[i], inv, ev, files, events, 0);
+        cli_free_list(names, count);
         return bad;
     }
     const char *dot = strrchr(path, '.');

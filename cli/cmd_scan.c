@@ -13,7 +13,6 @@
  * are added under one lock, and since rows are sorted at the end the output does not depend
  * on the schedule.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,11 +36,6 @@ static int wanted(const char *name)
             return 1;
     }
     return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void add_file(scan_state *st, const char *path, long long size)
@@ -79,35 +73,16 @@ static void expand(scan_state *st, const char *path, int top)
             add_file(st, path, (long long)sb.st_size);
         return;
     }
-    DIR *d = opendir(path);
-    if (!d) {
+    size_t n;
+    char **names = cli_list_dir(path, &n);
+    if (!names) {
         fprintf(stderr, "vigil: %s: cannot open folder\n", path);
         st->input_errors++;
         return;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            names = realloc(names, cap * sizeof *names);
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(path) + strlen(names[i]) + 2;
-        char *full = malloc(len);
-        snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
-        expand(st, full, 0);
-        free(full);
-        free(names[i]);
-    }
-    free(names);
+    for (size_t i = 0; i < n; i++)
+        expand(st, names[i], 0);
+    cli_free_list(names, n);
 }
 
 /* ---------------------------------------------------------------- progress */

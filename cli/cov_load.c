@@ -7,7 +7,6 @@
  * assumed present wherever the profile routes a rule's log source). This file parses those
  * options, loads everything, walks log folders, and computes the coverage.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,47 +83,22 @@ static int wanted(const char *name)
             !strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".gz"));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int walk_dir(const char *path, cov_event_fn fn, void *ud, size_t *files,
                     unsigned long long *events)
 {
-    DIR *d = opendir(path);
-    if (!d) {
+    size_t n;
+    char **names = cli_list_dir(path, &n);
+    if (!names) {
         fprintf(stderr, "vigil: %s: cannot open folder\n", path);
         return 1;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        if (!(names[n] = malloc(len)))
-            break;
-        snprintf(names[n++], len, "%s/%s", path, e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str); /* the same order on every file system */
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
         if (stat(names[i], &sb) == 0 && (S_ISDIR(sb.st_mode) || wanted(names[i])))
             bad |= cov_walk(names[i], fn, ud, files, events);
-        free(names[i]);
     }
-    free(names);
+    cli_free_list(names, n);
     return bad;
 }
 

@@ -354,6 +354,16 @@ static int flag_dash(const wval *w, size_t i, size_t l)
     return before && after;
 }
 
+/* The expansion so far (acc) followed by the rest of w from `from` is one finished value. */
+static int emit_rest(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__buf *acc)
+{
+    size_t keep = acc->len;
+    vg__buf_add(acc, w->p + from, w->n - from);
+    int rc = acc->oom ? VG_ERR_NOMEM : wl_add(c, out, acc->ptr ? acc->ptr : "", acc->len);
+    acc->len = keep;
+    return rc;
+}
+
 static int windash_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__buf *acc)
 {
     for (size_t i = from; i < w->n; i++) {
@@ -373,11 +383,7 @@ static int windash_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__
         acc->len = keep;
         return 0;
     }
-    size_t keep = acc->len;
-    vg__buf_add(acc, w->p + from, w->n - from);
-    int rc = acc->oom ? VG_ERR_NOMEM : wl_add(c, out, acc->ptr ? acc->ptr : "", acc->len);
-    acc->len = keep;
-    return rc;
+    return emit_rest(c, out, w, from, acc);
 }
 
 /* Placeholder values: the first document of the placeholder file, name -> list. */
@@ -458,11 +464,7 @@ static int expand_rec(vg__cctx *c, wlist *out, const wval *w, size_t from, vg__b
         acc->len = keep;
         return 0;
     }
-    size_t keep = acc->len;
-    vg__buf_add(acc, w->p + from, w->n - from);
-    int rc = acc->oom ? VG_ERR_NOMEM : wl_add(c, out, acc->ptr ? acc->ptr : "", acc->len);
-    acc->len = keep;
-    return rc;
+    return emit_rest(c, out, w, from, acc);
 }
 
 /* Apply one transformation modifier to every working value. */
