@@ -3,6 +3,7 @@
  *
  * usage: bench_match [--min-events N] [--threads T] [--exact] [--rules DIR]... INPUT...
  *        bench_match --compile-only --rules DIR...   (the compile and index times only)
+ *        bench_match --read-only ...   (events read into vg_event, not matched: the read bound)
  * Compiles the rules (timed: YAML and Sigma compile, then the index on the first matcher),
  * reads every INPUT (EVTX or JSON lines) into memory once, then reads and matches them again
  * and again from memory until at least N events were processed, with T threads sharing the
@@ -30,7 +31,7 @@ static double now(void)
 typedef struct job {
     const vg_ruleset *rs;
     char **inputs;
-    int n_inputs, first, step, exact;
+    int n_inputs, first, step, exact, read_only;
     unsigned long long min_events, events, matches, hash;
 } job;
 
@@ -55,7 +56,8 @@ static void *run(void *arg)
             if (vg_input_open(j->inputs[i], VG_JSON_AUTO, NULL, &in))
                 continue;
             while (vg_input_next(in, ev, NULL) == 1) {
-                vg_matcher_run(m, ev, on_match, j);
+                if (!j->read_only)
+                    vg_matcher_run(m, ev, on_match, j);
                 j->events++;
             }
             vg_input_close(in);
@@ -71,7 +73,7 @@ static void *run(void *arg)
 int main(int argc, char **argv)
 {
     unsigned long long min_events = 200000;
-    int threads = 1, exact = 0, n_rules = 0, n_inputs = 0, compile_only = 0;
+    int threads = 1, exact = 0, read_only = 0, n_rules = 0, n_inputs = 0, compile_only = 0;
     const char *rules[64];
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     for (int i = 1; i < argc; i++) {
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
             rules[n_rules++] = argv[++i];
         else if (!strcmp(argv[i], "--exact"))
             exact = 1;
+        else if (!strcmp(argv[i], "--read-only"))
+            read_only = 1;
         else if (!strcmp(argv[i], "--compile-only"))
             compile_only = 1;
         else
@@ -131,6 +135,7 @@ int main(int argc, char **argv)
                         split ? t : 0,
                         split ? threads : 1,
                         exact,
+                        read_only,
                         min_events / (unsigned long long)threads,
                         0,
                         0,
@@ -151,9 +156,11 @@ int main(int argc, char **argv)
            t2 - t1);
     printf("  %s, %d thread%s: %llu events, %llu matches in %.2f s = %.0f events/s "
            "(%.0f per thread); peak RSS %ld MB; result hash %016llx\n",
-           exact ? "exact (every rule)" : "indexed", threads, threads == 1 ? "" : "s", events,
-           matches, t4 - t3, (double)events / (t4 - t3), (double)events / (t4 - t3) / threads,
-           ru.ru_maxrss / 1024, hash);
+           read_only ? "read only (no matching)"
+           : exact   ? "exact (every rule)"
+                     : "indexed",
+           threads, threads == 1 ? "" : "s", events, matches, t4 - t3, (double)events / (t4 - t3),
+           (double)events / (t4 - t3) / threads, ru.ru_maxrss / 1024, hash);
     free(jobs);
     free(tid);
     free(inputs);
