@@ -1,15 +1,19 @@
 /*
  * bench_match.c - detection throughput: rules compiled, events read and matched.
  *
- * usage: bench_match [--min-events N] [--threads T] [--exact] [--rules DIR]... INPUT...
+ * usage: bench_match [--min-events N] [--min-mb MB] [--threads T] [--exact] [--rules DIR]...
+ *                    INPUT...
  *        bench_match --compile-only --rules DIR...   (the compile and index times only)
  *        bench_match --read-only ...   (events read into vg_event, not matched: the read bound)
  * Compiles the rules (timed: YAML and Sigma compile, then the index on the first matcher),
- * reads every INPUT (EVTX or JSON lines) into memory once, then reads and matches them again
- * and again from memory until at least N events were processed, with T threads sharing the
- * inputs (each its own matcher and event; the inputs are split by file, and a single file is
- * repeated per thread). Reports events/s for the read+match loop, peak RSS, and a hash of the
- * (rule, event) pairs so that a faster build that changes an answer is caught.
+ * then reads every INPUT (EVTX or JSON lines, from the page cache after the first pass) and
+ * matches its events, again and again until at least N events (default 200,000, or none when
+ * only --min-mb is given) and at least MB megabytes of input files were processed; a pass over
+ * the inputs is never cut short, so --min-events 1 is exactly one pass. T threads share the
+ * work (each its own matcher and event, and 1/T of both minimums; the inputs are split by
+ * file, and a single file is repeated per thread). Reports events/s and MB/s for the read+match
+ * loop, peak RSS (also with --compile-only), and a hash of the (rule, event) pairs so that a
+ * faster build that changes an answer is caught. bench/run.sh parses these lines.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "vigil.h"
@@ -32,7 +37,7 @@ typedef struct job {
     const vg_ruleset *rs;
     char **inputs;
     int n_inputs, first, step, exact, read_only;
-    unsigned long long min_events, events, matches, hash;
+    unsigned long long min_events, min_bytes, events, bytes, matches, hash;
 } job;
 
 static int on_match(const vg_rule *r, void *ud)
@@ -50,11 +55,15 @@ static void *run(void *arg)
     vg_event *ev = vg_event_new();
     if (j->exact)
         vg_matcher_set_exact(m, 1);
-    while (j->events < j->min_events) {
+    while (j->events < j->min_events || j->bytes < j->min_bytes) {
+        unsigned long long before = j->events;
         for (int i = j->first; i < j->n_inputs; i += j->step) {
             vg_input *in;
+            struct stat st;
             if (vg_input_open(j->inputs[i], VG_JSON_AUTO, NULL, &in))
                 continue;
+            if (stat(j->inputs[i], &st) == 0 && S_ISREG(st.st_mode))
+                j->bytes += (unsigned long long)st.st_size;
             while (vg_input_next(in, ev, NULL) == 1) {
                 if (!j->read_only)
                     vg_matcher_run(m, ev, on_match, j);
@@ -62,7 +71,7 @@ static void *run(void *arg)
             }
             vg_input_close(in);
         }
-        if (!j->events)
+        if (j->events == before) /* nothing readable: do not spin */
             break;
     }
     vg_event_free(ev);
@@ -72,13 +81,17 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-    unsigned long long min_events = 200000;
+    unsigned long long min_events = 200000, min_bytes = 0;
+    int have_min_events = 0;
     int threads = 1, exact = 0, read_only = 0, n_rules = 0, n_inputs = 0, compile_only = 0;
     const char *rules[64];
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--min-events") && i + 1 < argc)
+        if (!strcmp(argv[i], "--min-events") && i + 1 < argc) {
             min_events = strtoull(argv[++i], NULL, 10);
+            have_min_events = 1;
+        } else if (!strcmp(argv[i], "--min-mb") && i + 1 < argc)
+            min_bytes = strtoull(argv[++i], NULL, 10) * 1000000ull;
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--rules") && i + 1 < argc && n_rules < 64)
@@ -93,11 +106,13 @@ int main(int argc, char **argv)
             inputs[n_inputs++] = argv[i];
     }
     if ((!n_inputs && !compile_only) || !n_rules || threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: bench_match [--min-events N] [--threads T] [--exact] "
-                        "--rules DIR... INPUT...\n"
+        fprintf(stderr, "usage: bench_match [--min-events N] [--min-mb MB] [--threads T] [--exact] "
+                        "[--read-only] --rules DIR... INPUT...\n"
                         "       bench_match --compile-only --rules DIR...\n");
         return 2;
     }
+    if (min_bytes && !have_min_events)
+        min_events = 0;
     vg_attack *kb = vg_attack_new();
     vg_attack_load_embedded(kb, NULL);
     vg_attack_finalize(kb, NULL);
@@ -116,9 +131,12 @@ int main(int argc, char **argv)
     size_t det = 0;
     for (size_t i = 0; i < vg_ruleset_count(rs); i++)
         det += vg_ruleset_rule(rs, i)->kind == VG_RULE_DETECTION;
+    struct rusage ru;
     if (compile_only) {
-        printf("  rules: %zu rules (%zu detection) compiled in %.3f s, index built in %.3f s\n",
-               vg_ruleset_count(rs), det, t1 - t0, t2 - t1);
+        getrusage(RUSAGE_SELF, &ru);
+        printf("  rules: %zu rules (%zu detection) compiled in %.3f s, index built in %.3f s; "
+               "peak RSS %ld MB\n",
+               vg_ruleset_count(rs), det, t1 - t0, t2 - t1, ru.ru_maxrss / 1024);
         free(inputs);
         vg_ruleset_free(rs);
         vg_attack_free(kb);
@@ -129,38 +147,38 @@ int main(int argc, char **argv)
     double t3 = now();
     for (int t = 0; t < threads; t++) {
         int split = n_inputs >= threads; /* several files: share them; one file: repeat it */
-        jobs[t] = (job){rs,
-                        inputs,
-                        n_inputs,
-                        split ? t : 0,
-                        split ? threads : 1,
-                        exact,
-                        read_only,
-                        min_events / (unsigned long long)threads,
-                        0,
-                        0,
-                        0};
+        unsigned long long n = (unsigned long long)threads;
+        jobs[t] = (job){.rs = rs,
+                        .inputs = inputs,
+                        .n_inputs = n_inputs,
+                        .first = split ? t : 0,
+                        .step = split ? threads : 1,
+                        .exact = exact,
+                        .read_only = read_only,
+                        .min_events = (min_events + n - 1) / n,
+                        .min_bytes = (min_bytes + n - 1) / n};
         pthread_create(&tid[t], NULL, run, &jobs[t]);
     }
-    unsigned long long events = 0, matches = 0, hash = 0;
+    unsigned long long events = 0, bytes = 0, matches = 0, hash = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(tid[t], NULL);
         events += jobs[t].events;
+        bytes += jobs[t].bytes;
         matches += jobs[t].matches;
         hash += jobs[t].hash;
     }
     double t4 = now();
-    struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("  rules: %zu detection rules compiled in %.3f s, index built in %.3f s\n", det, t1 - t0,
            t2 - t1);
-    printf("  %s, %d thread%s: %llu events, %llu matches in %.2f s = %.0f events/s "
-           "(%.0f per thread); peak RSS %ld MB; result hash %016llx\n",
+    printf("  %s, %d thread%s: %llu events (%.1f MB), %llu matches in %.2f s = %.0f events/s "
+           "(%.0f per thread, %.1f MB/s); peak RSS %ld MB; result hash %016llx\n",
            read_only ? "read only (no matching)"
            : exact   ? "exact (every rule)"
                      : "indexed",
-           threads, threads == 1 ? "" : "s", events, matches, t4 - t3, (double)events / (t4 - t3),
-           (double)events / (t4 - t3) / threads, ru.ru_maxrss / 1024, hash);
+           threads, threads == 1 ? "" : "s", events, (double)bytes / 1e6, matches, t4 - t3,
+           (double)events / (t4 - t3), (double)events / (t4 - t3) / threads,
+           (double)bytes / 1e6 / (t4 - t3), ru.ru_maxrss / 1024, hash);
     free(jobs);
     free(tid);
     free(inputs);
