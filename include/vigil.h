@@ -1086,6 +1086,85 @@ void vg_manifest_free(vg_manifest *m);
  * technique: the rule is tagged with it, one of its sub-techniques, or its parent. */
 int vg_manifest_rule_detects(const vg_rule *rule, const vg_attack_obj *label);
 
+/* ---- baselines (src/coverage/baseline.c, docs/coverage.md) ---- */
+
+/* What a baseline requirement is about. */
+typedef enum {
+    VG_BASELINE_TACTIC, /* a share of a tactic's techniques (or the whole matrix's) covered */
+    VG_BASELINE_SOURCE, /* a log source (channel, event ID) present, with fields */
+    VG_BASELINE_GROUP,  /* a share of the techniques a group, campaign or software uses covered */
+} vg_baseline_kind;
+
+/* A field a source requirement names, and what the data shows (after a check). */
+typedef struct vg_baseline_field {
+    const char *name;
+    uint64_t events; /* observed events of the source carrying it with a value */
+    int declared;    /* a declared source names it (or declares every field) */
+    int pass;
+} vg_baseline_field;
+
+/* A technique a group requirement counts whose coverage is below the measure. */
+typedef struct vg_baseline_tech {
+    const vg_attack_obj *tech;
+    vg_gap_level level;
+} vg_baseline_tech;
+
+/* One requirement as written, and its result after vg_baseline_check(). Shares are in
+ * hundredths of a percent (1000 = 10%). Strings and arrays are owned by the baseline; results
+ * stay valid until the next check or the free. */
+typedef struct vg_baseline_item {
+    vg_baseline_kind kind;
+    uint32_t line, col;  /* where the requirement is written in the baseline */
+    const char *written; /* the tactic, group or channel as written */
+    /* tactic and group requirements */
+    const vg_attack_obj *obj; /* the tactic (NULL: the whole matrix, written "all") or actor */
+    int validated;            /* measure: validated techniques instead of active ones */
+    unsigned required;        /* minimum share */
+    /* source requirements */
+    const char *channel;
+    const char *event_id; /* "" = any event of the channel */
+    unsigned min_fill;    /* share of the events a field must be in; 0 = at least one event */
+    const vg_baseline_field *fields;
+    size_t n_fields;
+    /* results */
+    int pass;
+    size_t covered, techniques; /* tactic, group: techniques reaching the measure / counted */
+    unsigned reached;           /* covered / techniques, rounded down (pass: reached >= required) */
+    const vg_baseline_tech *uncovered; /* group: the techniques below the measure, weakest first */
+    size_t n_uncovered;
+    uint64_t events;         /* source: observed events of the source */
+    uint64_t channel_events; /* source: observed events of the channel, any event ID */
+    int declared;            /* source: a declared source provides it */
+    const char *reason;      /* why it passed or failed, one line */
+} vg_baseline_item;
+
+typedef struct vg_baseline vg_baseline;
+
+/* Read a baseline (YAML: 'name', 'description', 'measure', 'tactics', 'sources', 'groups';
+ * docs/coverage.md). Tactics are resolved in the enterprise matrix, groups, campaigns and
+ * software through kb (which must outlive the baseline). Every problem (broken YAML, unknown key,
+ * tactic or group, bad percentage or event ID) is an error in diags with file, line and column;
+ * then VG_ERR_SYNTAX or VG_ERR_TYPE is returned and *out is NULL. *out is owned by the caller. */
+int vg_baseline_load(const vg_attack *kb, const char *path, vg_baseline **out, vg_diags *diags);
+/* Same from memory; name labels diagnostics. The buffer is not retained. */
+int vg_baseline_load_buffer(const vg_attack *kb, const char *buf, size_t len, const char *name,
+                            vg_baseline **out, vg_diags *diags);
+void vg_baseline_free(vg_baseline *b);
+/* The baseline's 'name', or "". */
+const char *vg_baseline_name(const vg_baseline *b);
+/* Check every requirement: tactics and groups against the computed coverage c (which must
+ * outlive the results), sources against the observed inventory inv (may be NULL) and the
+ * sources declared to c (vg_coverage_declare / vg_coverage_load_inventory). Returns the number
+ * of requirements that failed, or a negative code. */
+int vg_baseline_check(vg_baseline *b, const vg_coverage *c, vg_inventory *inv);
+/* Requirements in the order they are written. */
+size_t vg_baseline_items(const vg_baseline *b, const vg_baseline_item **out);
+/* A share in hundredths of a percent as text without the sign: "10", "12.5", "5.88". buf
+ * holds at least 8 bytes. */
+const char *vg_baseline_share(unsigned share, char *buf, size_t cap);
+/* The checked baseline as JSON (docs/coverage.md); c is the coverage it was checked against. */
+int vg_report_baseline_json(const vg_baseline *b, const vg_coverage *c, char **out, size_t *len);
+
 /* ---- end of Coverage ---- */
 
 #ifdef __cplusplus

@@ -43,6 +43,10 @@
 #define VG_EVTX_MAX_NAME      1024                /* characters in an element or attribute name */
 #define VG_EVTX_MAX_OUTPUT    (8u << 20)          /* bytes of text one record may render to */
 
+/* Coverage baselines (src/coverage/baseline.c) */
+#define VG_BASELINE_MAX_FILE  (16u << 20) /* one baseline file */
+#define VG_BASELINE_MAX_ITEMS 10000       /* requirements, after expanding event ID lists */
+
 /* Diagnostics */
 #define VG_DIAG_MAX_RECORDS 100000 /* further diagnostics are counted, not stored */
 #define VG_DIAG_MAX_MESSAGE 512

@@ -133,6 +133,7 @@ int vg_coverage_add_inventory(vg_coverage *c, vg_inventory *inv)
             return rc;
         /* a source with no non-empty field still declares that it has none */
         ((vg__dsrc *)c->sources.ptr)[c->sources.len - 1].any_field = 0;
+        ((vg__dsrc *)c->sources.ptr)[c->sources.len - 1].observed = 1;
     }
     c->mode = VG_COV_DATA_OBSERVED;
     return 0;

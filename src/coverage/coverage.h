@@ -15,6 +15,7 @@ typedef struct vg__dsrc {
     char **fields;
     size_t n_fields;
     int any_field; /* fields unknown: every field counts as present */
+    int observed;  /* copied from an inventory (else declared) */
 } vg__dsrc;
 
 struct vg_coverage {
