@@ -13,7 +13,8 @@
  * work (each its own matcher and event, and 1/T of both minimums; the inputs are split by
  * file, and a single file is repeated per thread). Reports events/s and MB/s for the read+match
  * loop, peak RSS (also with --compile-only), and a hash of the (rule, event) pairs so that a
- * faster build that changes an answer is caught. bench/run.sh parses these lines.
+ * faster build that changes an answer is caught; exits 1 if no event could be read.
+ * bench/detection.sh parses these lines.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -179,10 +180,12 @@ int main(int argc, char **argv)
            threads, threads == 1 ? "" : "s", events, (double)bytes / 1e6, matches, t4 - t3,
            (double)events / (t4 - t3), (double)events / (t4 - t3) / threads,
            (double)bytes / 1e6 / (t4 - t3), ru.ru_maxrss / 1024, hash);
+    if (!events)
+        fprintf(stderr, "bench_match: no event was read from the inputs\n");
     free(jobs);
     free(tid);
     free(inputs);
     vg_ruleset_free(rs);
     vg_attack_free(kb);
-    return 0;
+    return events ? 0 : 1;
 }

@@ -1,18 +1,26 @@
 #!/bin/sh
 # run.sh - the standard benchmark set behind `make bench`; docs/BENCHMARKS.md records results.
 #
-# usage: sh bench/run.sh [BUILD_DIR]        (default: build, the release build `make` makes)
+# usage: sh bench/run.sh [BUILD_DIR [PART...]]   (default: build, the release build `make`
+#        makes; PARTs: attack evtx risk detection, default all four in that order)
 #
-# Loads the embedded ATT&CK catalogue, then MITRE's enterprise bundle from the shared data
-# (../shared/attack, or $VG_SHARED_DIR/attack) against the goal in the issue: under 0.5 s and
-# under 150 MB. Peak memory is measured in a fresh process per load, so that it is the figure of
-# one load. Then the EVTX reader over ../shared/evtx, beside libevtx's evtxexport when it is
-# installed. Every line carries a hash of what was computed: a faster build must print the same
-# hash. Without the shared data only the embedded catalogue is measured. Exits 1 if a goal is
-# missed or runs disagree.
+# attack: loads the embedded ATT&CK catalogue, then MITRE's enterprise bundle from the shared
+# data (../shared/attack, or $VG_SHARED_DIR/attack) against the goal in the issue: under 0.5 s
+# and under 150 MB. Peak memory is measured in a fresh process per load, so that it is the
+# figure of one load. evtx: the EVTX reader over ../shared/evtx, beside libevtx's evtxexport
+# when it is installed. risk: risk scoring and incident rules over 10M risk events. detection:
+# bench/detection.sh, the detection set of issue #5 (JSON lines, EVTX, compile, indexed against
+# exact, the SQLite peer) ending in a summary of that issue's goals. Every line carries a hash
+# of what was computed: a faster build must print the same hash. Without the shared data only
+# the embedded catalogue and risk are measured. Exits 1 if an ATT&CK goal is missed or runs
+# disagree (indexed and exact detection included); missed detection speed goals are reported
+# in the summary only.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+PARTS=${*:-attack evtx risk detection}
+T0=$(date +%s)
 B=$BUILD/bench/bench_attack
 V=$BUILD/vigil
 SHARED=${VG_SHARED_DIR:-../shared}
@@ -22,6 +30,10 @@ ICS=$SHARED/attack/ics-attack.json
 status=0
 run() {
     "$@" || status=1
+}
+want() { # want PART: true if PART is to be run
+    case " $PARTS " in *" $1 "*) return 0 ;; esac
+    return 1
 }
 
 attack_bundles() {
@@ -59,21 +71,23 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev
 echo "machine: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? GiB} RAM"
 echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'), vigil $(git describe --always --dirty 2>/dev/null || echo '?')"
 
-echo
-echo "== embedded catalogue (vg_attack_load_embedded + finalize)"
-run "$B" --embedded --runs 20
-run "$B" --embedded --single
-
-if [ ! -f "$ENT" ]; then
+if want attack; then
     echo
-    echo "bench: $ENT not found; skipping the bundle benchmarks (the shared data is optional)"
-else
-    attack_bundles
+    echo "== embedded catalogue (vg_attack_load_embedded + finalize)"
+    run "$B" --embedded --runs 20
+    run "$B" --embedded --single
+
+    if [ ! -f "$ENT" ]; then
+        echo
+        echo "bench: $ENT not found; skipping the bundle benchmarks (the shared data is optional)"
+    else
+        attack_bundles
+    fi
 fi
 
 # ---- EVTX reader (bench_evtx) beside libevtx's evtxexport, on the same files in this run ----
 EVTX_DIR=$SHARED/evtx
-if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
+if want evtx && [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
     echo
     echo "== EVTX: vigil's reader over $EVTX_DIR, repeated to 200 MB (records/s, MB/s)"
     for m in parse event json; do
@@ -92,31 +106,16 @@ if [ -x "$BUILD/bench/bench_evtx" ] && [ -d "$EVTX_DIR" ]; then
         echo "  evtxexport skipped: not installed (Debian package libevtx-utils)"
     fi
 fi
-# ---- detection throughput (bench_match): all Windows rules of the SigmaHQ corpus ----
-SIG=$SHARED/sigma
-if [ -x "$BUILD/bench/bench_match" ] && [ -d "$SIG/rules/windows" ]; then
-    RULES="--rules $SIG/rules/windows --rules $SIG/rules-emerging-threats --rules $SIG/rules-threat-hunting"
-    FLAT=$SHARED/oracle/events/flat.jsonl
-    echo
-    echo "== Sigma: compiling the whole SigmaHQ corpus (every rule folder)"
-    run "$BUILD/bench/bench_match" --compile-only --rules "$SIG/rules" --rules "$SIG/rules-emerging-threats" \
-        --rules "$SIG/rules-threat-hunting" --rules "$SIG/rules-compliance" --rules "$SIG/rules-dfir" \
-        --rules "$SIG/rules-placeholder" --rules "$SIG/deprecated" --rules "$SIG/unsupported"
-    echo
-    echo "== detection: SigmaHQ Windows rules over the shared events (JSON lines, then EVTX)"
-    # shellcheck disable=SC2086
-    run "$BUILD/bench/bench_match" $RULES --min-events 1000000 --threads 1 "$FLAT"
-    # shellcheck disable=SC2086
-    run "$BUILD/bench/bench_match" $RULES --min-events 1000000 --threads 2 "$FLAT"
-    # shellcheck disable=SC2086
-    run "$BUILD/bench/bench_match" $RULES --min-events 300000 --threads 1 $(find "$SHARED/evtx" -name '*.evtx' | sort)
-    # shellcheck disable=SC2086
-    run "$BUILD/bench/bench_match" $RULES --min-events 300000 --threads 2 $(find "$SHARED/evtx" -name '*.evtx' | sort)
-fi
 # ---- risk scoring and incident rules (bench_risk): 10M risk events over 100k objects ----
-if [ -x "$BUILD/bench/bench_risk" ]; then
+if want risk && [ -x "$BUILD/bench/bench_risk" ]; then
     echo
     echo "== risk: 10M risk events over 100k objects, scored and evaluated (events/s, peak RSS)"
     run "$BUILD/bench/bench_risk" --events 10000000 --objects 100000
 fi
+# ---- detection (bench_match and the SQLite peer): last, so that its goal summary ends the run
+if want detection; then
+    run sh bench/detection.sh "$BUILD"
+fi
+echo
+echo "bench: done in $(($(date +%s) - T0)) s"
 exit $status
