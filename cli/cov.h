@@ -36,7 +36,8 @@ typedef struct cov_ctx {
  * --enabled LIST|FILE, --logs PATH, --inventory FILE, --host-group G, --validated MANIFEST,
  * --base DIR (what the paths of a manifest are relative to). */
 int cov_take_option(cov_ctx *x, int argc, char **argv, int *i);
-/* Load ATT&CK, rules, data and evidence, and compute. Returns EXIT_OK or an exit code. */
+/* Load ATT&CK (unless x->kb is set already), rules, data and evidence, and compute. Returns
+ * EXIT_OK or an exit code. */
 int cov_load(cov_ctx *x);
 void cov_free(cov_ctx *x);
 

@@ -199,7 +199,8 @@ static int enable(cov_ctx *x, const char *spec)
 
 int cov_load(cov_ctx *x)
 {
-    x->kb = cli_load_attack(x->o);
+    if (!x->kb) /* a command may have loaded it already (baseline check) */
+        x->kb = cli_load_attack(x->o);
     if (!x->kb)
         return EXIT_INPUT;
     vg_diags *d = vg_diags_new();

@@ -152,6 +152,20 @@ static const help_entry entries[] = {
      "Paths are relative to --base DIR, else to the manifest's 'base', else to its folder.\n"
      "`vigil coverage --validated MANIFEST` marks what is detected as validated. Zip archives\n"
      "are not read: unzip OTRF datasets to JSON-lines files first.\n"},
+    {"baseline check",
+     "vigil baseline check BASELINE [--logs PATH]... [-r RULES]... [--enabled LIST|FILE]\n"
+     "               [--inventory FILE] [--profile P] [--validated MANIFEST] [--json]",
+     "Pass or fail rules and data against a baseline; exit status 1 on a failure.",
+     "BASELINE (YAML, docs/coverage.md \"Baselines\") sets requirements: per tactic a minimum\n"
+     "share of techniques covered end to end (with an active rule, or validated), log sources\n"
+     "(channel and event IDs) that must be present with fields, and groups, campaigns or\n"
+     "software whose techniques must be covered (all, or a minimum share). Each requirement is\n"
+     "printed as PASS or FAIL with its reason: the share reached and required, events and\n"
+     "field counts seen, the techniques left uncovered. Gate a supplier's feed with --logs\n"
+     "SAMPLE and a sources-only baseline, or a CI pipeline with -r RULES and tactic targets.\n"
+     "Rules, --enabled, --logs, --inventory, --profile and --validated are those of `vigil\n"
+     "coverage`; sources are checked against --logs (counts) and --inventory (declared).\n"
+     "Exit status 0 when every requirement passed, 1 when one failed, 3 for a bad baseline.\n"},
     {"risk",
      "vigil risk --db FILE [-r RULES]... [--config C] [--incident-rules R] [--assets A] "
      "[--identities I] [--json]",

@@ -90,6 +90,8 @@ int main(int argc, char **argv)
         return cmd_gaps(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 1, argv + 1, &o);
+    if (strcmp(cmd, "baseline") == 0)
+        return cmd_baseline(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "dump") == 0)
         return cmd_dump(argc - 1, argv + 1, &o);
     if (strcmp(cmd, "risk") == 0)
