@@ -68,6 +68,9 @@ int cli_term_width(void);
  * NULL if the folder cannot be opened. Free with cli_free_list(). */
 char **cli_list_dir(const char *path, size_t *n);
 void cli_free_list(char **names, size_t n);
+/* Is a file found in a folder one of the logs vigil reads (by its name: .evtx, .json, .jsonl,
+ * .ndjson, .gz, .zip)? Files named on the command line are read whatever their name. */
+int cli_log_name(const char *name);
 
 /* ---- the compiled-index cache (cache.c) ---- */
 /* Point the ruleset at the user's cache directory unless VIGIL_NO_CACHE is set. */

@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -32,10 +31,7 @@ static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *
         cli_free_list(names, count);
         return bad;
     }
-    const char *dot = strrchr(path, '.');
-    if (!top && (!dot || (strcasecmp(dot, ".evtx") && strcasecmp(dot, ".json") &&
-                          strcasecmp(dot, ".jsonl") && strcasecmp(dot, ".ndjson") &&
-                          strcasecmp(dot, ".gz"))))
+    if (!top && !cli_log_name(path))
         return 0;
     vg_diags *dg = vg_diags_new();
     vg_input *in;

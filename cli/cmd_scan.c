@@ -15,7 +15,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,19 +23,6 @@
 #include "scan.h"
 
 /* ---------------------------------------------------------------- files */
-
-static int wanted(const char *name)
-{
-    static const char *const ext[] = {".evtx",    ".json",     ".jsonl",     ".ndjson",
-                                      ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-        size_t e = strlen(ext[i]);
-        if (n > e && strcasecmp(name + n - e, ext[i]) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 static void add_file(scan_state *st, const char *path, long long size)
 {
@@ -69,7 +55,7 @@ static void expand(scan_state *st, const char *path, int top)
         return;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        if (top || wanted(path))
+        if (top || cli_log_name(path))
             add_file(st, path, (long long)sb.st_size);
         return;
     }
@@ -277,7 +263,6 @@ static void scan_file(scan_worker *w, const char *path)
         vg_diags_free(d);
         return;
     }
-    w->cur_file = path;
     w->cur_input = in;
     size_t printed = 0;
     while ((rc = vg_input_next(in, w->ev, &w->cur_info)) == 1) {

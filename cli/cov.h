@@ -41,9 +41,9 @@ int cov_take_option(cov_ctx *x, int argc, char **argv, int *i);
 int cov_load(cov_ctx *x);
 void cov_free(cov_ctx *x);
 
-/* Walk a file or folder of logs (EVTX, JSON lines plain or gzip; folders recursively; zip
- * archives are not read), calling fn for every event. Returns 0, or 1 when a path could
- * not be read (reported). */
+/* Walk a file or folder of logs (EVTX, JSON lines plain or gzip, zip archives of them;
+ * folders recursively), calling fn for every event. Returns 0, or 1 when a path could not be
+ * read (reported). */
 typedef void (*cov_event_fn)(const vg_event *ev, const char *file, void *ud);
 int cov_walk(const char *path, cov_event_fn fn, void *ud, size_t *files,
              unsigned long long *events);

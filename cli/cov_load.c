@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "cov.h"
@@ -75,14 +74,6 @@ int cov_take_option(cov_ctx *x, int argc, char **argv, int *i)
 
 /* ---- walking logs ---- */
 
-static int wanted(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot &&
-           (!strcasecmp(dot, ".evtx") || !strcasecmp(dot, ".json") || !strcasecmp(dot, ".jsonl") ||
-            !strcasecmp(dot, ".ndjson") || !strcasecmp(dot, ".gz"));
-}
-
 static int walk_dir(const char *path, cov_event_fn fn, void *ud, size_t *files,
                     unsigned long long *events)
 {
@@ -95,7 +86,7 @@ static int walk_dir(const char *path, cov_event_fn fn, void *ud, size_t *files,
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
-        if (stat(names[i], &sb) == 0 && (S_ISDIR(sb.st_mode) || wanted(names[i])))
+        if (stat(names[i], &sb) == 0 && (S_ISDIR(sb.st_mode) || cli_log_name(names[i])))
             bad |= cov_walk(names[i], fn, ud, files, events);
     }
     cli_free_list(names, n);

@@ -3,11 +3,13 @@
  *
  * scan, data inventory, coverage and validate walk folders the same way: entries whose names
  * start with a dot are skipped, the rest come back as full paths in byte order, so results
- * never depend on the order the file system returns them in.
+ * never depend on the order the file system returns them in; of the files found, those whose
+ * names say they are logs (cli_log_name) are read.
  */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -48,6 +50,16 @@ char **cli_list_dir(const char *path, size_t *n)
         names[*n] = NULL;
     }
     return names;
+}
+
+int cli_log_name(const char *name)
+{
+    static const char *const ext[] = {".evtx", ".json", ".jsonl", ".ndjson", ".gz", ".zip"};
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof ext / sizeof ext[0]; i++)
+        if (strcasecmp(dot, ext[i]) == 0)
+            return 1;
+    return 0;
 }
 
 void cli_free_list(char **names, size_t n)

@@ -24,7 +24,6 @@ typedef struct scan_worker {
     vg_matcher *m;
     vg_event *ev;
     vg_inventory *inv; /* this worker's share, merged at the end */
-    const char *cur_file;
     vg_input *cur_input;
     vg_input_info cur_info;
     const vg_event *cur_event;

@@ -265,7 +265,8 @@ void scan_add_row(scan_state *st, scan_worker *w, const vg_rule *r)
     row->channel = dup_str(ch);
     row->event_id = dup_str(id);
     row->details = details(ev, ch, id.ptr ? strtol(row->event_id, NULL, 10) : -1);
-    row->file = dup_str((vg_str){w->cur_file, strlen(w->cur_file)});
+    row->file =
+        dup_str((vg_str){w->cur_info.file, strlen(w->cur_info.file)}); /* or archive:member */
     row->record_id = w->cur_info.record_id;
     row->line = w->cur_info.line;
     row->rule = r;

@@ -406,7 +406,7 @@ size_t vg_inventory_count(const vg_inventory *inv);
 int vg_inventory_source_get(vg_inventory *inv, size_t i, vg_inventory_source *out);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Inputs: EVTX files and JSON lines (plain or gzip), one event at a time                     */
+/* Inputs: EVTX files, JSON lines (plain or gzip) and zip archives of them, event by event   */
 /* ------------------------------------------------------------------------------------------ */
 
 typedef struct vg_input vg_input;
@@ -414,22 +414,27 @@ typedef struct vg_input vg_input;
 typedef enum {
     VG_INPUT_EVTX,
     VG_INPUT_JSONL,
+    VG_INPUT_ZIP, /* an archive (vg_input_kind_of); its events are EVTX or JSONL */
 } vg_input_kind;
 
 /* Where the current event came from. */
 typedef struct vg_input_info {
     vg_input_kind kind;
-    const char *file;   /* the path as given ("-" for standard input); owned by the input */
+    const char *file;   /* the path as given ("-" for standard input), "archive.zip:member"
+                           for a member of an archive; owned by the input, valid until the
+                           next vg_input_next() */
     uint64_t record_id; /* the event's EventRecordID field, else the EVTX record number, or 0 */
     uint64_t line;      /* JSON lines: 1-based line number; EVTX: 0 */
     uint64_t offset;    /* byte offset of the record or line in the (uncompressed) input */
 } vg_input_info;
 
-/* Open path ("-" = standard input): an EVTX file when it starts with the EVTX signature,
- * otherwise JSON lines, gzip-compressed or not, in the given form (VG_JSON_AUTO detects it per
- * line). Problems are appended to diags (may be NULL; it must outlive the input): a malformed
- * line is a warning with file, line and column, and reading goes on. *out is owned by the
- * caller: vg_input_close() it. */
+/* Open path ("-" = standard input): an EVTX file when it starts with the EVTX signature, a
+ * zip archive when it starts with PK\3\4 (each member holding EVTX or JSON lines is read in
+ * turn as if it were a file named "archive.zip:member"; other members are skipped with a
+ * note), otherwise JSON lines, gzip-compressed or not, in the given form (VG_JSON_AUTO detects
+ * it per line). Problems are appended to diags (may be NULL; it must outlive the input): a
+ * malformed line is a warning with file, line and column, a damaged archive member an error
+ * naming it, and reading goes on. *out is owned by the caller: vg_input_close() it. */
 int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input **out);
 /* Next event into ev. Returns 1, 0 at the end, or a negative VG_ERR_* that ends the input. */
 int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info);

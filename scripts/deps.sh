@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
-libyaml-dev libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev
+libyaml-dev libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev libzip-dev
 libvectorscan-dev sqlite3"
 
 missing=""

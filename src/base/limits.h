@@ -28,7 +28,8 @@
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
 
 /* Inputs */
-#define VG_INPUT_MAX_LINE (64u << 20) /* one JSON line */
+#define VG_INPUT_MAX_LINE      (64u << 20) /* one JSON line */
+#define VG_ZIP_MAX_EVTX_MEMBER (1u << 30)  /* an EVTX member of a zip archive, held in memory */
 
 /* Events */
 #define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */

@@ -5,7 +5,9 @@
  * anything else is read as JSON lines through zlib, which reads gzip and plain files alike
  * (and standard input). Each line is one event; a line that is not a JSON object is reported
  * with its file, line and column and skipped, so one bad line never stops a scan. Lines are
- * read into one growing buffer that is reused for the whole input.
+ * read into one growing buffer that is reused for the whole input. A zip archive (PK\3\4) goes
+ * to zip.c, which reads each member through an input of its own: a JSON-lines member gives
+ * its bytes to the same line reader in place of zlib (src_gets below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <zlib.h>
 
 #include "../base/base.h"
+#include "input.h"
 
 struct vg_input {
     vg_input_kind kind;
@@ -23,6 +26,8 @@ struct vg_input {
     vg_diags *diags;
     vg_evtx *evtx;
     gzFile gz;
+    vg__zip *zip;           /* an archive: its members, one after another */
+    vg__zip_member *member; /* a JSON-lines member of one, read instead of gz */
     vg_json_form form;
     char *line;
     size_t len, cap;
@@ -30,7 +35,8 @@ struct vg_input {
     int have;
 };
 
-static int is_evtx(const char *path)
+/* 'e' EVTX, 'z' zip archive, 0 anything else (read as JSON lines). */
+static int magic_of(const char *path)
 {
     if (strcmp(path, "-") == 0)
         return 0;
@@ -40,23 +46,38 @@ static int is_evtx(const char *path)
     char magic[8] = {0};
     size_t n = fread(magic, 1, sizeof magic, f);
     fclose(f);
-    return n == 8 && memcmp(magic, "ElfFile", 8) == 0;
+    return n == 8 && memcmp(magic, "ElfFile", 8) == 0 ? 'e'
+           : n >= 4 && (memcmp(magic, VG__ZIP_MAGIC, 4) == 0 ||
+                        memcmp(magic, VG__ZIP_MAGIC_EMPTY, 4) == 0)
+               ? 'z'
+               : 0;
+}
+
+static vg_input *new_input(const char *path, vg_json_form form, vg_diags *diags)
+{
+    vg_input *in = calloc(1, sizeof *in);
+    if (!in || !(in->path = strdup(path))) {
+        free(in);
+        return NULL;
+    }
+    in->diags = diags;
+    in->form = form;
+    return in;
 }
 
 int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input **out)
 {
     *out = NULL;
-    vg_input *in = calloc(1, sizeof *in);
-    if (!in || !(in->path = strdup(path))) {
-        free(in);
+    vg_input *in = new_input(path, form, diags);
+    if (!in)
         return VG_ERR_NOMEM;
-    }
-    in->diags = diags;
-    in->form = form;
-    int rc = 0;
-    if (is_evtx(path)) {
+    int rc = 0, magic = magic_of(path);
+    if (magic == 'e') {
         in->kind = VG_INPUT_EVTX;
         rc = vg_evtx_open(path, diags, &in->evtx);
+    } else if (magic == 'z') {
+        in->kind = VG_INPUT_ZIP;
+        rc = vg__zip_open(path, form, diags, &in->zip);
     } else {
         in->kind = VG_INPUT_JSONL;
         int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
@@ -79,6 +100,38 @@ int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input
     return 0;
 }
 
+int vg__input_open_member(const char *name, vg_json_form form, vg_diags *diags, vg__zip_member *m,
+                          const void *evtx, size_t evtx_len, vg_input **out)
+{
+    *out = NULL;
+    vg_input *in = new_input(name, form, diags);
+    if (!in)
+        return VG_ERR_NOMEM;
+    int rc = 0;
+    in->kind = evtx ? VG_INPUT_EVTX : VG_INPUT_JSONL;
+    if (evtx)
+        rc = vg_evtx_open_buffer(evtx, evtx_len, name, diags, &in->evtx);
+    else
+        in->member = m;
+    if (rc) {
+        vg_input_close(in);
+        return rc;
+    }
+    *out = in;
+    return 0;
+}
+
+/* The bytes of JSON lines: a file through zlib, or a zip member. */
+static char *src_gets(vg_input *in, char *buf, int len)
+{
+    return in->member ? vg__zip_gets(in->member, buf, len) : gzgets(in->gz, buf, len);
+}
+
+static int src_getc(vg_input *in)
+{
+    return in->member ? vg__zip_getc(in->member) : gzgetc(in->gz);
+}
+
 /* Read one line (without its newline) into in->line; 1, 0 at the end, <0 on error. */
 static int read_line(vg_input *in)
 {
@@ -90,7 +143,7 @@ static int read_line(vg_input *in)
             if (cap > VG_INPUT_MAX_LINE + 8192) {
                 /* skip the rest of an oversized line */
                 int c;
-                while ((c = gzgetc(in->gz)) != -1 && c != '\n')
+                while ((c = src_getc(in)) != -1 && c != '\n')
                     in->next_offset++;
                 in->next_offset++;
                 return VG_ERR_LIMIT;
@@ -101,9 +154,9 @@ static int read_line(vg_input *in)
             in->line = p;
             in->cap = cap;
         }
-        if (!gzgets(in->gz, in->line + in->len, (int)(in->cap - in->len))) {
+        if (!src_gets(in, in->line + in->len, (int)(in->cap - in->len))) {
             int err;
-            const char *msg = gzerror(in->gz, &err);
+            const char *msg = in->member ? vg__zip_error(in->member, &err) : gzerror(in->gz, &err);
             if (err && err != Z_BUF_ERROR) {
                 vg__diag_add(in->diags, VG_ERR_CORRUPT, VG_SEV_ERROR, in->path,
                              (uint32_t)in->lineno + 1, 1, in->offset, NULL,
@@ -139,6 +192,8 @@ static uint64_t record_id(const vg_event *ev, uint64_t dflt)
 int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info)
 {
     in->have = 0;
+    if (in->zip)
+        return vg__zip_next(in->zip, ev, info);
     if (in->kind == VG_INPUT_EVTX) {
         vg_evtx_record_info ri;
         int rc = vg_evtx_next(in->evtx, ev, &ri);
@@ -186,6 +241,8 @@ int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info)
 
 int vg_input_json(vg_input *in, const char **json, size_t *len)
 {
+    if (in->zip)
+        return vg__zip_json(in->zip, json, len);
     if (!in->have)
         return VG_ERR_INVAL;
     if (in->kind == VG_INPUT_EVTX)
@@ -205,6 +262,7 @@ void vg_input_close(vg_input *in)
     if (!in)
         return;
     vg_evtx_close(in->evtx);
+    vg__zip_close(in->zip);
     if (in->gz)
         gzclose(in->gz);
     free(in->line);
