@@ -72,11 +72,13 @@ static const help_entry entries[] = {
     {"scan",
      "vigil scan PATH... [-r RULES]... [--profile P] [--format table|csv|jsonl] [--db FILE]",
      "Scan EVTX and JSON-lines files with Sigma rules; print an ATT&CK-tagged timeline.",
-     "PATH is a file or a folder (searched recursively for .evtx, .json, .jsonl, .ndjson and\n"
-     ".gz files); - reads JSON lines from standard input. Without -r the built-in starter\n"
-     "rules are used. One row per match, sorted by time: timestamp, computer, channel, event\n"
-     "ID, level, ATT&CK tactics and techniques, record ID, rule, details and file. The table\n"
-     "is the default on a terminal, JSON lines otherwise (docs/scan.md has the schema).\n"
+     "PATH is a file or a folder (searched recursively for .evtx, .json, .jsonl, .ndjson, .gz\n"
+     "and .zip files; each member of a zip archive that holds EVTX or JSON lines is read as a\n"
+     "file named ARCHIVE:MEMBER); - reads JSON lines from standard input. Without -r the\n"
+     "built-in starter rules are used. One row per match, sorted by time: timestamp, computer,\n"
+     "channel, event ID, level, ATT&CK tactics and techniques, record ID, rule, details and\n"
+     "file. The table is the default on a terminal, JSON lines otherwise (docs/scan.md has the\n"
+     "schema).\n"
      "Options:\n"
      "  --min-level L         informational, low, medium, high or critical\n"
      "  --status S,...        rule statuses to use (default: all but deprecated, unsupported)\n"
@@ -96,7 +98,8 @@ static const help_entry entries[] = {
     {"data inventory", "vigil data inventory PATH... [--json]",
      "What the logs contain: sources, hosts, time range and field fill rates.",
      "Per channel and event ID: the number of events, the hosts that sent them, the first and\n"
-     "last event time, and for each field the share of events that carry it.\n"},
+     "last event time, and for each field the share of events that carry it. PATH is read as\n"
+     "by `vigil scan` (EVTX, JSON lines, zip archives, folders).\n"},
     {"coverage",
      "vigil coverage [-r RULES]... [--enabled LIST|FILE] [--logs PATH]... [--inventory FILE]\n"
      "               [--color-by M] [--by TABLE] [--format F] [-o FILE] [--html FILE]",
@@ -144,14 +147,16 @@ static const help_entry entries[] = {
      "  -n N                   show the first N rows only\n"},
     {"validate", "vigil validate MANIFEST [--base DIR] [-r RULES]... [--json]",
      "Scan labelled attack recordings; per technique or tactic: detected, missed, no data.",
-     "MANIFEST (YAML, docs/coverage.md) lists files or folders of recorded attacks (EVTX or\n"
-     "JSON lines) with the techniques and/or tactics they contain. Every loaded rule is matched\n"
-     "against them. A label is detected when a rule for it fired (a technique: the rule is\n"
-     "tagged with it, a sub-technique of it or its parent; a tactic: the rule has the tactic),\n"
-     "missed when events were read but no such rule fired, no data when no event was read.\n"
+     "MANIFEST (YAML, docs/coverage.md) lists files or folders of recorded attacks (EVTX, JSON\n"
+     "lines or zip archives of them) with the techniques and/or tactics they contain. Every\n"
+     "loaded rule is matched against them. A label is detected when a rule for it fired (a\n"
+     "technique: the rule is tagged with it, a sub-technique of it or its parent; a tactic: the\n"
+     "rule has the tactic), missed when events were read but no such rule fired, no data when\n"
+     "no event was read.\n"
      "Paths are relative to --base DIR, else to the manifest's 'base', else to its folder.\n"
-     "`vigil coverage --validated MANIFEST` marks what is detected as validated. Zip archives\n"
-     "are not read: unzip OTRF datasets to JSON-lines files first.\n"},
+     "`vigil coverage --validated MANIFEST` marks what is detected as validated.\n"
+     "data/validate/otrf.yml labels the OTRF Security-Datasets in ../shared/otrf by technique,\n"
+     "data/validate/evtx-tactics.yml the EVTX-ATTACK-SAMPLES in ../shared/evtx by tactic.\n"},
     {"baseline check",
      "vigil baseline check BASELINE [--logs PATH]... [-r RULES]... [--enabled LIST|FILE]\n"
      "               [--inventory FILE] [--profile P] [--validated MANIFEST] [--json]",
