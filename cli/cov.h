@@ -20,7 +20,7 @@ typedef struct cov_ctx {
     int n_enabled;
     const char *logs[COV_MAX_LIST];
     int n_logs;
-    const char *inventory, *host_group, *profile, *manifest, *base;
+    const char *inventory, *host_group, *profile, *manifest, *base, *db;
     /* loaded */
     vg_attack *kb;
     vg_profile *prof;
@@ -33,8 +33,9 @@ typedef struct cov_ctx {
 
 /* Take one of the shared options at argv[*i] (advancing *i past its value): 1 taken, 0 not
  * one of them, -1 usage error (printed). Options: -r/--rules PATH, --profile P,
- * --enabled LIST|FILE, --logs PATH, --inventory FILE, --host-group G, --validated MANIFEST,
- * --base DIR (what the paths of a manifest are relative to). */
+ * --enabled LIST|FILE, --logs PATH, --db FILE (the inventory stored by `vigil scan --db`),
+ * --inventory FILE, --host-group G, --validated MANIFEST, --base DIR (what the paths of a
+ * manifest are relative to). */
 int cov_take_option(cov_ctx *x, int argc, char **argv, int *i);
 /* Load ATT&CK (unless x->kb is set already), rules, data and evidence, and compute. Returns
  * EXIT_OK or an exit code. */

@@ -3,9 +3,10 @@
  *
  * Every coverage command answers from the same three inputs: the rules (-r, default the
  * built-in starter pack), which of them are deployed (--enabled, default all) and what data
- * exists (--logs read through the data inventory, or --inventory declaring it in YAML; neither:
- * assumed present wherever the profile routes a rule's log source). This file parses those
- * options, loads everything, walks log folders, and computes the coverage.
+ * exists (observed: --logs read through the data inventory and/or --db, the inventory that
+ * `vigil scan --db` stored; declared: --inventory in YAML; none of them: assumed present
+ * wherever the profile routes a rule's log source). This file parses those options, loads
+ * everything, walks log folders, and computes the coverage.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ int cov_take_option(cov_ctx *x, int argc, char **argv, int *i)
                         : is_opt(a, "--host-group") ? &x->host_group
                         : is_opt(a, "--validated")  ? &x->manifest
                         : is_opt(a, "--base")       ? &x->base
+                        : is_opt(a, "--db")         ? &x->db
                                                     : NULL;
     if (!slot)
         return 0;
@@ -129,6 +131,29 @@ static void to_inventory(const vg_event *ev, const char *file, void *ud)
 }
 
 /* ---- loading ---- */
+
+/* --db: the inventory of every scan stored in the database, added to x->inv. */
+static int load_db(cov_ctx *x, vg_diags *d)
+{
+    struct stat sb;
+    if (stat(x->db, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "vigil: %s: no such database (`vigil scan --db %s LOGS` makes one)\n",
+                x->db, x->db);
+        return 1;
+    }
+    vg_store *st = NULL;
+    size_t scans = 0;
+    int rc = vg_store_open(x->db, &st, d);
+    if (!rc)
+        rc = vg_store_load_inventory(st, 0, x->inv, &scans);
+    vg_store_close(st);
+    cli_print_diags(d, stderr, 0);
+    vg_diags_clear(d);
+    if (!rc && !scans)
+        fprintf(stderr, "vigil: %s: warning: the database holds no scan: no data observed\n",
+                x->db);
+    return rc != 0;
+}
 
 static int load_rules(cov_ctx *x, vg_diags *d)
 {
@@ -207,10 +232,12 @@ int cov_load(cov_ctx *x)
     int bad = !x->cov;
     for (int i = 0; !bad && i < x->n_enabled; i++)
         bad |= enable(x, x->enabled[i]);
-    if (!bad && x->n_logs) {
-        x->inv = vg_inventory_new();
-        for (int i = 0; i < x->n_logs; i++)
+    if (!bad && (x->n_logs || x->db)) {
+        bad = !(x->inv = vg_inventory_new());
+        for (int i = 0; x->inv && i < x->n_logs; i++)
             bad |= cov_walk(x->logs[i], to_inventory, x->inv, &x->files, &x->events);
+        if (!bad && x->db)
+            bad |= load_db(x, d);
         if (!bad)
             bad |= vg_coverage_add_inventory(x->cov, x->inv) != 0;
     }

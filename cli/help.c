@@ -101,18 +101,22 @@ static const help_entry entries[] = {
      "last event time, and for each field the share of events that carry it. PATH is read as\n"
      "by `vigil scan` (EVTX, JSON lines, zip archives, folders).\n"},
     {"coverage",
-     "vigil coverage [-r RULES]... [--enabled LIST|FILE] [--logs PATH]... [--inventory FILE]\n"
-     "               [--color-by M] [--by TABLE] [--format F] [-o FILE] [--html FILE]",
+     "vigil coverage [-r RULES]... [--enabled LIST|FILE] [--logs PATH]... [--db FILE]\n"
+     "               [--inventory FILE] [--color-by M] [--by TABLE] [--format F] [-o FILE]\n"
+     "               [--html FILE]",
      "Detection coverage against ATT&CK: rule statuses, the MITRE map, exports.",
      "Each detection rule is active (deployed, and its log source is present with every field it\n"
      "reads), available (data present, not deployed) or needs data (what is missing is named);\n"
      "validated marks rules that fired on labelled attack data (--validated MANIFEST). Techniques\n"
      "count their rules with sub-techniques rolled up; tactics and platforms count techniques\n"
-     "with an active rule. Without -r the starter rules are used; without --logs or --inventory\n"
-     "data is assumed present wherever the profile routes a rule's log source (docs/coverage.md).\n"
+     "with an active rule. Without -r the starter rules are used; without --logs, --db or\n"
+     "--inventory data is assumed present wherever the profile routes a rule's log source\n"
+     "(docs/coverage.md).\n"
      "Options:\n"
      "  --enabled LIST|FILE    deployed rules (ids or names, comma list or one per line)\n"
-     "  --logs PATH            observed data: EVTX / JSON-lines files or folders\n"
+     "  --logs PATH            observed data: EVTX / JSON-lines files, zip archives, folders\n"
+     "  --db FILE              observed data: the inventory of every scan stored by\n"
+     "                         `vigil scan --db FILE` (with --logs: both count)\n"
      "  --inventory FILE       declared data (YAML); --host-group G picks one group of it\n"
      "  --profile P            log-source profile (sysmon, windows, both, FILE)\n"
      "  --color-by M           total, active (default), available, needs-data, validated\n"
@@ -135,8 +139,8 @@ static const help_entry entries[] = {
      "bare names count too). A group brings the techniques of the campaigns attributed to it.\n"
      "Each technique used gets our best level: validated, active, available, needs-data or\n"
      "none. Ranked: gaps (below active) first, then priority = actors using it x asset weight,\n"
-     "then weakest level, then ID. Rules, --enabled, --logs, --inventory and --validated are\n"
-     "those of `vigil coverage`.\n"
+     "then weakest level, then ID. Rules, --enabled, --logs, --db, --inventory and --validated\n"
+     "are those of `vigil coverage`.\n"
      "Options:\n"
      "  --assets FILE          CSV with columns asset,platform,criticality (1-5 or low, medium,\n"
      "                         high, critical): a technique weighs the highest criticality of\n"

@@ -591,6 +591,10 @@ typedef struct vg_store_match {
 } vg_store_match;
 int vg_store_add_match(vg_store *st, const vg_store_match *m);
 int vg_store_add_inventory(vg_store *st, int64_t scan_id, vg_inventory *inv);
+/* Add the stored inventory of one scan (scan_id), or of every scan (0), to inv: events per
+ * source and host with their time range, and per field the events that carried it. *scans
+ * is the number of finished scans it came from (0: nothing was stored). */
+int vg_store_load_inventory(vg_store *st, int64_t scan_id, vg_inventory *inv, size_t *scans);
 int vg_store_scan_end(vg_store *st, int64_t scan_id, uint64_t files, uint64_t events,
                       uint64_t matches);
 

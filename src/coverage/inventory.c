@@ -7,13 +7,15 @@
  * value. Sources are found through a hash map keyed by "channel\x1fevent_id"; hosts and fields
  * are short per-source lists searched linearly (a source rarely has more than a few dozen
  * fields or hosts, and the lists grow geometrically). Coverage uses the inventory to decide
- * which rules have data; `vigil data inventory` prints it.
+ * which rules have data; `vigil data inventory` prints it. A stored inventory (`vigil scan
+ * --db`) is added back from its counts (vg__inventory_add_host / _field, inventory.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/base.h"
+#include "inventory.h"
 
 typedef struct source {
     char *channel, *event_id, *key;
@@ -159,6 +161,15 @@ int vg_inventory_add(vg_inventory *inv, const vg_event *ev)
     return 0;
 }
 
+/* Take first..last into the source's time range. */
+static void widen(source *s, const char *first, const char *last)
+{
+    if (first && first[0] && (!s->first[0] || strcmp(first, s->first) < 0))
+        snprintf(s->first, sizeof s->first, "%s", first);
+    if (last && strcmp(last, s->last) > 0)
+        snprintf(s->last, sizeof s->last, "%s", last);
+}
+
 int vg_inventory_merge(vg_inventory *dst, const vg_inventory *src)
 {
     for (size_t i = 0; src && i < src->sources.len; i++) {
@@ -169,10 +180,7 @@ int vg_inventory_merge(vg_inventory *dst, const vg_inventory *src)
             return VG_ERR_NOMEM;
         dst->sorted = 0;
         to->events += from->events;
-        if (from->first[0] && (!to->first[0] || strcmp(from->first, to->first) < 0))
-            memcpy(to->first, from->first, sizeof to->first);
-        if (strcmp(from->last, to->last) > 0)
-            memcpy(to->last, from->last, sizeof to->last);
+        widen(to, from->first, from->last);
         for (size_t h = 0; h < from->hosts.len; h++) {
             const char *name = ((char **)from->hosts.ptr)[h];
             if (bump_by(&to->hosts, &to->host_events, (vg_str){name, strlen(name)},
@@ -187,6 +195,33 @@ int vg_inventory_merge(vg_inventory *dst, const vg_inventory *src)
         }
     }
     return 0;
+}
+
+static vg_str view(const char *s)
+{
+    return (vg_str){s ? s : "", s ? strlen(s) : 0};
+}
+
+int vg__inventory_add_host(vg_inventory *inv, const char *channel, const char *event_id,
+                           const char *host, uint64_t events, const char *first, const char *last)
+{
+    source *s = find_source(inv, view(channel), view(event_id));
+    if (!s)
+        return VG_ERR_NOMEM;
+    inv->sorted = 0;
+    s->events += events;
+    widen(s, first, last);
+    return bump_by(&s->hosts, &s->host_events, view(host), events);
+}
+
+int vg__inventory_add_field(vg_inventory *inv, const char *channel, const char *event_id,
+                            const char *field, uint64_t events)
+{
+    source *s = find_source(inv, view(channel), view(event_id));
+    if (!s)
+        return VG_ERR_NOMEM;
+    inv->sorted = 0;
+    return bump_by(&s->fields, &s->field_events, view(field), events);
 }
 
 size_t vg_inventory_count(const vg_inventory *inv)

@@ -6,7 +6,8 @@
  * inventory of the scan (sources, hosts, counts, time ranges, field fill rates). The schema
  * version lives in PRAGMA user_version; opening an older database migrates it, a newer one is
  * refused. A scan is one transaction: readers never see half a scan. docs/store.md documents
- * the tables for the coverage and risk commands and for users' own queries.
+ * the tables for the coverage and risk commands and for users' own queries. The inventory is
+ * read back (vg_store_load_inventory) as the observed data of `vigil coverage --db`.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "../base/base.h"
+#include "../coverage/inventory.h"
 
 struct vg_store {
     sqlite3 *db;
@@ -314,6 +316,51 @@ int vg_store_add_inventory(vg_store *st, int64_t scan_id, vg_inventory *inv)
             if (sqlite3_step(s) != SQLITE_DONE)
                 return fail(st, VG_ERR_IO, "storing the inventory");
         }
+    }
+    return 0;
+}
+
+static const char *text(sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    return t ? (const char *)t : "";
+}
+
+static uint64_t count(sqlite3_stmt *s, int col)
+{
+    sqlite3_int64 v = sqlite3_column_int64(s, col);
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+int vg_store_load_inventory(vg_store *st, int64_t scan_id, vg_inventory *inv, size_t *scans)
+{
+    static const char *const sql[] = {
+        "SELECT count(*) FROM scans WHERE finished IS NOT NULL AND (?1 = 0 OR id = ?1)",
+        "SELECT computer, channel, event_id, events, first, last FROM inventory"
+        " WHERE ?1 = 0 OR scan_id = ?1 ORDER BY rowid",
+        "SELECT channel, event_id, field, events FROM inventory_fields"
+        " WHERE ?1 = 0 OR scan_id = ?1 ORDER BY rowid"};
+    *scans = 0;
+    for (size_t q = 0; q < VG_ARRAY_LEN(sql); q++) {
+        sqlite3_stmt *s;
+        int rc = prepare(st, sql[q], &s), step = SQLITE_DONE;
+        if (rc)
+            return rc;
+        sqlite3_bind_int64(s, 1, scan_id);
+        while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+            if (q == 0)
+                *scans = (size_t)count(s, 0);
+            else if (q == 1)
+                rc = vg__inventory_add_host(inv, text(s, 1), text(s, 2), text(s, 0), count(s, 3),
+                                            text(s, 4), text(s, 5));
+            else
+                rc = vg__inventory_add_field(inv, text(s, 0), text(s, 1), text(s, 2), count(s, 3));
+        }
+        if (!rc && step != SQLITE_DONE)
+            rc = fail(st, VG_ERR_IO, "reading the inventory");
+        sqlite3_finalize(s);
+        if (rc)
+            return rc;
     }
     return 0;
 }
