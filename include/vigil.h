@@ -1071,6 +1071,162 @@ const char *vg_gap_level_name(vg_gap_level l); /* "none", "needs-data", ... "val
 int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len);
 int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len);
 
+/* ---- data needs: what data to onboard (src/coverage/needs.c, next.c, sources.c) ---- */
+
+/* Facts about where Windows events come from: per channel its provider, hosts and how it is
+ * turned on; per event ID what it records and the audit subcategory, Sysmon configuration
+ * element or policy that produces it; how to get fields that are off by default; and the
+ * log-source names ATT&CK's analytics use for the channel (data/sources/windows.yml, built
+ * in; docs/coverage.md describes the format). */
+typedef struct vg_sources vg_sources;
+
+/* path NULL: the built-in file. Every problem (YAML syntax, unknown key, missing 'channel' or
+ * 'enable', an event ID that is not a number, an ID listed twice for a channel) is an error in
+ * diags with file, line and column; then VG_ERR_SYNTAX or VG_ERR_TYPE is returned and *out is
+ * NULL. *out is owned by the caller. */
+int vg_sources_load(const char *path, vg_sources **out, vg_diags *diags);
+void vg_sources_free(vg_sources *s);
+
+/* What the facts say about one source. Strings are owned by the facts; "" when not said. */
+typedef struct vg_source_facts {
+    const char *provider;
+    const char *what;   /* what the event records ("" for a whole channel) */
+    const char *enable; /* how to turn it on: the event's own entry, else the channel's */
+    const char *hosts;  /* which hosts write it */
+    int known_event;    /* the event ID has an entry of its own */
+} vg_source_facts;
+
+/* Facts for (channel, event_id) (event_id "" = the whole channel; channel compared without
+ * case). VG_ERR_NOENT when the channel is not in the facts (*out is then all ""). */
+int vg_sources_lookup(const vg_sources *s, const char *channel, const char *event_id,
+                      vg_source_facts *out);
+/* How to get a field of (channel, event_id) that is off by default, or NULL. */
+const char *vg_sources_field_note(const vg_sources *s, const char *channel, const char *event_id,
+                                  const char *field);
+
+/* Whether a source that could be onboarded is in the data now. */
+typedef enum {
+    VG_NEED_ABSENT,  /* no event of it was observed or declared */
+    VG_NEED_PARTIAL, /* present, without fields that rules read (missing_fields) */
+    VG_NEED_PRESENT, /* present with the fields the rules read */
+    VG_NEED_UNKNOWN, /* no data was given (assumed coverage): counted as absent */
+} vg_need_presence;
+
+/* A log source: a channel and an event ID ("" = every event of the channel), as the profile
+ * routes rules' log sources or as ATT&CK's analytics name it. */
+typedef struct vg_need_source {
+    const char *channel, *event_id;
+    const char *key; /* "Security 4688", "Microsoft-Windows-Sysmon/Operational 13" */
+    vg_source_facts facts;
+    int facts_known; /* the channel is in the facts */
+    vg_need_presence presence;
+    const char *missing_fields;    /* PARTIAL: ", "-separated; else "" */
+    const char *field_notes;       /* PARTIAL: how to get the missing fields ("; "-separated) */
+    const char *const *logsources; /* Sigma log sources routed to it ("windows/process_creation") */
+    size_t n_logsources;
+    int named_by_attack;             /* an ATT&CK analytic of a selected technique names it */
+    const vg_cov_rule *const *rules; /* every rule whose log source it can feed */
+    size_t n_rules;
+    /* for the selected techniques (vg_needs_compute): */
+    size_t unlock_rules; /* their deployed rules needing data that it alone would make active */
+    const vg_attack_obj *const *unlock_techs; /* their techniques it alone would make active */
+    size_t n_unlock_techs;
+} vg_need_source;
+
+/* A log source named by one of ATT&CK's analytics for a technique. */
+typedef struct vg_need_attack_src {
+    const vg_attack_obj *strategy; /* the detection strategy */
+    const vg_attack_obj *analytic;
+    const vg_attack_obj *component; /* the data component, or NULL */
+    /* as ATT&CK writes them: "WinEventLog:Security", "EventCode=4698" */
+    const char *name, *channel;
+    const vg_need_source *const *sources; /* the Windows sources they mean (none when unknown) */
+    size_t n_sources;
+} vg_need_attack_src;
+
+/* One rule of a technique, now and once the sources that feed it are onboarded. */
+typedef struct vg_need_rule {
+    const vg_cov_rule *rule;
+    vg_cov_status now, after;
+    const vg_need_source *const *fed_by; /* sources that feed it, each one alone */
+    size_t n_fed_by;
+} vg_need_rule;
+
+/* A selected technique. */
+typedef struct vg_need_tech {
+    const vg_attack_obj *tech;
+    vg_gap_level now, after; /* after: once every source feeding one of its rules is onboarded */
+    const vg_attack_obj *const *users; /* the given actors using it */
+    size_t n_users;
+    const vg_attack_obj *const *components; /* data components ATT&CK's analytics read */
+    size_t n_components;
+    const vg_need_attack_src *attack; /* log sources ATT&CK's analytics name */
+    size_t n_attack;
+    const vg_need_source *const *sources; /* those and the ones its rules' log sources route to,
+                                             the sources unlocking most first */
+    size_t n_sources;
+    const vg_need_rule *rules; /* its rules, rolled up as in the coverage */
+    size_t n_rules;
+} vg_need_tech;
+
+typedef struct vg_needs vg_needs;
+
+/* Data needs against a computed coverage c, with facts s; both must outlive the result. What
+ * is present is the coverage's observed or declared data; when the coverage assumes data (none
+ * was given) nothing counts as present (VG_NEED_UNKNOWN). NULL when out of memory. */
+vg_needs *vg_needs_new(const vg_coverage *c, const vg_sources *s);
+void vg_needs_free(vg_needs *n);
+/* Select a technique (a revoked one counts as its replacement; VG_ERR_INVAL if not one). */
+int vg_needs_add_technique(vg_needs *n, const vg_attack_obj *tech);
+/* Select the techniques a group (with its campaigns), campaign or software uses, as vg_gaps
+ * counts them; they also weight vg_needs_next(). VG_ERR_INVAL if not an actor. */
+int vg_needs_add_actor(vg_needs *n, const vg_attack_obj *actor);
+/* Select every live technique and sub-technique of the domain with no rule or only rules
+ * needing data (with no data given: every one without an active rule). */
+int vg_needs_add_gaps(vg_needs *n);
+int vg_needs_compute(vg_needs *n);
+/* Selected techniques: in the order given, actors' in vg_gaps order, gaps by ATT&CK ID. */
+size_t vg_needs_techniques(const vg_needs *n, const vg_need_tech **out);
+/* The sources of the selected techniques, the ones unlocking most techniques (then rules)
+ * first, then by channel and event ID. */
+size_t vg_needs_sources(const vg_needs *n, const vg_need_source *const **out);
+size_t vg_needs_actors(const vg_needs *n, const vg_attack_obj *const **out);
+const vg_coverage *vg_needs_coverage(const vg_needs *n);
+const char *vg_need_presence_name(vg_need_presence p); /* "absent", "partial", ... */
+
+/* One step of the greedy ranking of sources not yet present. */
+typedef struct vg_next_step {
+    const vg_need_source *source;
+    size_t techniques, rules; /* techniques gaining their first active rule; rules of the
+                                 counted techniques made active */
+    unsigned long weight;     /* those techniques weighted by the actors using them (= techniques
+                                 without actors) */
+    size_t cum_techniques, cum_rules;
+    unsigned long cum_weight;
+    const vg_attack_obj *const *gained; /* the techniques, by ATT&CK ID */
+    size_t n_gained;
+} vg_next_step;
+
+/* Rank the sources that are absent or partial by what they add, greedily: each step takes the
+ * source that makes the most weight of techniques active (then the most of their rules, then
+ * channel and event ID order) given the steps before it. Techniques counted: those the actors use
+ * when actors were added (weight = actors using it), else every live parent technique of the domain
+ * (weight 1). Stops after max steps (0 = no limit) or when nothing more is gained. Needs
+ * vg_needs_compute() first; the steps are owned by n (valid until the next call or the free). */
+int vg_needs_next(vg_needs *n, size_t max, const vg_next_step **out, size_t *count);
+/* Before any step: techniques counted, their total weight, those already active, and the active
+ * rules of the counted techniques. */
+void vg_needs_next_base(const vg_needs *n, size_t *techniques, unsigned long *weight,
+                        size_t *active, unsigned long *active_weight, size_t *active_rules);
+
+/* Reports (malloc'ed *out). Markdown: a short justification for IT operations (what to enable,
+ * where, and why: the techniques and rules it unlocks, the actors using them). JSON of the
+ * needs and of the ranking (docs/coverage.md). */
+int vg_report_needs_markdown(const vg_needs *n, char **out, size_t *len);
+int vg_report_needs_json(const vg_needs *n, char **out, size_t *len);
+int vg_report_next_json(const vg_needs *n, const vg_next_step *steps, size_t count, char **out,
+                        size_t *len);
+
 /* ---- validation manifests (src/coverage/manifest.c, docs/coverage.md) ---- */
 
 /* One entry: a file or folder of recorded attacks and what it contains. */

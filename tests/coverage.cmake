@@ -18,6 +18,18 @@ set_tests_properties(unit_test_coverage PROPERTIES
   TIMEOUT 600
   LABELS unit)
 
+# test_needs: data needs and the greedy ranking (src/coverage/sources.c, needs.c, next.c) on the
+# same fixture plus tests/golden/data/needs.
+add_executable(test_needs ${CMAKE_CURRENT_SOURCE_DIR}/coverage/test_needs.c)
+target_link_libraries(test_needs PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_needs PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(test_needs PRIVATE ${VG_WARNINGS})
+target_compile_definitions(test_needs PRIVATE
+  FIXTURE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/golden/data/coverage"
+  NEEDS_DIR="${CMAKE_CURRENT_SOURCE_DIR}/golden/data/needs")
+add_test(NAME unit_test_needs COMMAND test_needs)
+set_tests_properties(unit_test_needs PROPERTIES TIMEOUT 600 LABELS unit)
+
 add_test(NAME e2e/coverage_screenshot
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/coverage/screenshot.sh $<TARGET_FILE:vigil-cli>
           ${CMAKE_CURRENT_SOURCE_DIR}/golden/data/coverage)

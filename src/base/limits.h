@@ -27,6 +27,9 @@
 #define VG_SIGMA_MAX_MODIFIERS  8    /* modifiers on one field */
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
 
+/* Coverage */
+#define VG_SOURCES_MAX_FILE (16u << 20) /* a facts file of data sources (data/sources/windows.yml) */
+
 /* Inputs */
 #define VG_INPUT_MAX_LINE      (64u << 20) /* one JSON line */
 #define VG_ZIP_MAX_EVTX_MEMBER (1u << 30)  /* an EVTX member of a zip archive, held in memory */

@@ -166,6 +166,11 @@ static int has_field(const vg__dsrc *s, const char *f)
     return 0;
 }
 
+int vg__cov_has_field(const vg__dsrc *s, const char *f)
+{
+    return has_field(s, f);
+}
+
 static int in_values(const vg__route_cond *rc, const char *v)
 {
     for (size_t i = 0; i < rc->n_values; i++)

@@ -41,5 +41,7 @@ struct vg_coverage {
 };
 
 int vg__coverage_tally(vg_coverage *c);
+/* Does source s carry field f (the fields keying a source always count)? (coverage.c) */
+int vg__cov_has_field(const vg__dsrc *s, const char *f);
 
 #endif

@@ -8,6 +8,7 @@
  * not decide anything. Every vg_rule handed out by a ruleset is the first member of a
  * vg__rule, which is how the views are reached.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "introspect.h"
@@ -90,6 +91,82 @@ size_t vg__rule_fields_read(const vg_rule *r, const char **out, size_t cap)
                 n++;
             }
         }
+    return n;
+}
+
+/* Mark in pos[] the searches the condition node uses positively (under an even number of
+ * 'not's). */
+static void positive_refs(const vg__rule *r, const vg__cnode *n, int neg, uint8_t *pos, int depth)
+{
+    if (!n || depth > VG_SIGMA_MAX_COND_DEPTH * 2)
+        return;
+    switch (n->op) {
+    case CN_REF:
+        if (!neg && n->ref < r->n_searches)
+            pos[n->ref] = 1;
+        return;
+    case CN_AND:
+    case CN_OR:
+        positive_refs(r, n->a, neg, pos, depth + 1);
+        positive_refs(r, n->b, neg, pos, depth + 1);
+        return;
+    case CN_NOT:
+        positive_refs(r, n->a, !neg, pos, depth + 1);
+        return;
+    case CN_OF_ANY:
+    case CN_OF_ALL:
+        for (size_t i = 0; !neg && i < n->n_refs; i++)
+            if (n->refs[i] < r->n_searches)
+                pos[n->refs[i]] = 1;
+        return;
+    default:
+        return;
+    }
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+size_t vg__rule_event_ids(const vg_rule *r, const char **out, size_t cap)
+{
+    if (!r || r->kind != VG_RULE_DETECTION)
+        return 0;
+    const vg__rule *ir = inner(r);
+    uint8_t *pos = calloc(ir->n_searches + 1, 1);
+    if (!pos)
+        return 0;
+    if (ir->cond)
+        positive_refs(ir, ir->cond, 0, pos, 0);
+    size_t n = 0;
+    for (size_t s = 0; s < ir->n_searches; s++)
+        for (size_t m = 0; pos[s] && m < ir->searches[s].n; m++)
+            for (size_t i = 0; i < ir->searches[s].maps[m].n; i++) {
+                const vg__item *it = &ir->searches[s].maps[m].items[i];
+                if (!it->field || it->neq || it->exists == 0 ||
+                    !vg__str_ieq((vg__str){it->field, it->flen}, VG_STR("EventID")))
+                    continue;
+                for (size_t v = 0; v < it->n; v++) {
+                    const vg__value *val = &it->vals[v];
+                    if (val->kind != VK_STRING || val->pat.kind != PK_EXACT ||
+                        !all_digits(val->pat.text, val->pat.len))
+                        continue;
+                    int seen = 0;
+                    for (size_t k = 0; k < n && k < cap && !seen; k++)
+                        seen = strlen(out[k]) == val->pat.len &&
+                               memcmp(out[k], val->pat.text, val->pat.len) == 0;
+                    if (seen)
+                        continue;
+                    if (n < cap)
+                        out[n] = val->pat.text;
+                    n++;
+                }
+            }
+    free(pos);
     return n;
 }
 

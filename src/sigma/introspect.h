@@ -33,6 +33,12 @@ const char *vg__rule_route_field(const vg_rule *r, size_t i, const char *sigma_f
  * total. */
 size_t vg__rule_fields_read(const vg_rule *r, const char **out, size_t cap);
 
+/* The event IDs the detection selects: exact numeric values of EventID items (not negated
+ * with neq) in search identifiers the condition uses outside a 'not', each once, in order.
+ * For log sources routed by channel alone (service: security), where the route names no event
+ * ID. Writes up to cap values (owned by the rule); returns the total. */
+size_t vg__rule_event_ids(const vg_rule *r, const char **out, size_t cap);
+
 /* Can the rule's condition ever be true when only the fields for which has(field, ud) is
  * non-zero exist? A selection needing an absent field is always false; a negation is taken as
  * satisfiable. Field names are the rule's (Sigma) names. 1 or 0. */
