@@ -12,24 +12,6 @@
 
 #include "cov.h"
 
-static int write_out(const char *path, const char *text, size_t len)
-{
-    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "vigil: %s: cannot write\n", path ? path : "standard output");
-        return EXIT_INPUT;
-    }
-    size_t put = fwrite(text, 1, len, f);
-    int bad = put != len;
-    if (f != stdout)
-        bad |= fclose(f) != 0;
-    else
-        fflush(f);
-    if (bad)
-        fprintf(stderr, "vigil: %s: write failed\n", path ? path : "standard output");
-    return bad ? EXIT_INPUT : EXIT_OK;
-}
-
 static int export(const vg_coverage *c, const char *format, const vg_report_opts *ro,
                   const char *path)
 {
@@ -50,7 +32,7 @@ static int export(const vg_coverage *c, const char *format, const vg_report_opts
         fprintf(stderr, "vigil: cannot render %s: %s\n", format, vg_strerror(rc));
         return EXIT_INPUT;
     }
-    rc = write_out(path, text, len);
+    rc = cov_write(path, text, len);
     free(text);
     return rc;
 }
@@ -85,7 +67,7 @@ static int diff(int argc, char **argv, cli_opts *o)
         fprintf(stderr, "vigil: coverage diff: %s\n", vg_strerror(rc));
         return EXIT_INPUT;
     }
-    int w = write_out(NULL, text, len);
+    int w = cov_write(NULL, text, len);
     free(text);
     return w;
 }

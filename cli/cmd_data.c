@@ -1,5 +1,6 @@
 /*
- * cmd_data.c - `vigil data inventory`: what the logs really contain.
+ * cmd_data.c - `vigil data inventory`: what the logs really contain (`data needs` and
+ * `data next` are in cmd_needs.c).
  *
  * Reads EVTX and JSON-lines files like `vigil scan` does, without rules, and prints per
  * channel and event ID the number of events, the hosts, the first and last time, and the fill
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cov.h"
 
 static int read_path(const char *path, vg_inventory *inv, vg_event *ev, size_t *files,
                      unsigned long long *events, int top)
@@ -145,6 +146,10 @@ int cmd_data(int argc, char **argv, cli_opts *o)
     }
     if (strcmp(argv[1], "inventory") == 0)
         return inventory(argc, argv, o);
+    if (strcmp(argv[1], "needs") == 0)
+        return cmd_data_needs(argc - 1, argv + 1, o);
+    if (strcmp(argv[1], "next") == 0)
+        return cmd_data_next(argc - 1, argv + 1, o);
     cli_usage_error("data", "unknown data command '%s'", argv[1]);
     return EXIT_USAGE;
 }

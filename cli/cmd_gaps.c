@@ -12,49 +12,13 @@
 
 #include "cov.h"
 
-static int write_text(const char *path, const char *text, size_t len)
-{
-    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "vigil: %s: cannot write\n", path);
-        return EXIT_INPUT;
-    }
-    int bad = fwrite(text, 1, len, f) != len;
-    if (f != stdout)
-        bad |= fclose(f) != 0;
-    else
-        fflush(f);
-    if (bad)
-        fprintf(stderr, "vigil: %s: write failed\n", path ? path : "standard output");
-    return bad ? EXIT_INPUT : EXIT_OK;
-}
-
-static const char *kind_label(const vg_attack_obj *o)
-{
-    return o->kind == VG_ATTACK_GROUP      ? "group"
-           : o->kind == VG_ATTACK_CAMPAIGN ? "campaign"
-                                           : "software";
-}
-
 /* Find each actor; reports what is not found. Returns 0 or EXIT_INPUT. */
 static int add_actors(cov_ctx *x, vg_gaps *g, const char *const *names, int n)
 {
-    uint32_t mask =
-        (1u << VG_ATTACK_GROUP) | (1u << VG_ATTACK_CAMPAIGN) | (1u << VG_ATTACK_SOFTWARE);
     int bad = 0;
     for (int i = 0; i < n; i++) {
-        const vg_attack_obj *a = NULL;
-        vg_attack_find(x->kb, names[i], mask, &a); /* an ambiguous name still sets a */
-        if (!a) {
-            fprintf(stderr, "vigil: '%s' is not a group, campaign or software in %s\n", names[i],
-                    vg_attack_version(x->kb));
-            bad = 1;
-            continue;
-        }
-        if (vg_attack_resolve(a) != a && !x->o->quiet)
-            fprintf(stderr, "note: %s %s is revoked; using its replacement %s\n", a->attack_id,
-                    a->name, vg_attack_resolve(a)->attack_id);
-        if (vg_gaps_add_actor(g, a))
+        const vg_attack_obj *a = cov_find_actor(x, names[i]);
+        if (!a || vg_gaps_add_actor(g, a))
             bad = 1;
     }
     return bad ? EXIT_INPUT : 0;
@@ -73,7 +37,7 @@ static void print_text(const vg_gaps *g, size_t limit, const cov_ctx *x)
     printf("vigil gaps - %s, data %s\n", vg_attack_version(x->kb),
            mode[vg_coverage_data_mode(x->cov)]);
     for (size_t i = 0; i < na; i++)
-        printf("  %-8s %s (%s)\n", act[i]->attack_id, act[i]->name, kind_label(act[i]));
+        printf("  %-8s %s (%s)\n", act[i]->attack_id, act[i]->name, cov_actor_kind(act[i]));
     printf("%zu technique%s used: %zu gap%s (%zu without rules, %zu needing data, %zu "
            "available), %zu active, %zu validated\n",
            n, n == 1 ? "" : "s", by[0] + by[1] + by[2], by[0] + by[1] + by[2] == 1 ? "" : "s",
@@ -177,7 +141,7 @@ int cmd_gaps(int argc, char **argv, cli_opts *o)
         size_t len = 0;
         int r = format[0] == 'j' ? vg_report_gaps_json(g, &text, &len)
                                  : vg_report_gaps_navigator(g, &text, &len);
-        rc = r ? EXIT_INPUT : write_text(out, text, len);
+        rc = r ? EXIT_INPUT : cov_write(out, text, len);
         free(text);
     }
     vg_gaps_free(g);

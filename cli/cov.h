@@ -54,6 +54,13 @@ int cov_walk(const char *path, cov_event_fn fn, void *ud, size_t *files,
  * or no data. Returns 0, or 1 when the manifest or a file could not be read (reported). */
 int cov_run_manifest(cov_ctx *x, const char *manifest, FILE *report);
 
+/* cov_out.c: the group, campaign or software named (ATT&CK ID, name or alias), or NULL with
+ * an error printed; a note names the replacement of a revoked one (unless -q). */
+const vg_attack_obj *cov_find_actor(const cov_ctx *x, const char *name);
+const char *cov_actor_kind(const vg_attack_obj *o); /* "group", "campaign", "software" */
+/* Write text to path (NULL or "-": standard output). EXIT_OK, or EXIT_INPUT (reported). */
+int cov_write(const char *path, const char *text, size_t len);
+
 /* The terminal map and tables (cov_map.c). */
 typedef enum { COV_COLORS_NONE, COV_COLORS_256, COV_COLORS_TRUE } cov_colors;
 void cov_print_map(const vg_coverage *c, vg_cov_measure by, cov_colors colors, int width,

@@ -100,6 +100,35 @@ static const help_entry entries[] = {
      "Per channel and event ID: the number of events, the hosts that sent them, the first and\n"
      "last event time, and for each field the share of events that carry it. PATH is read as\n"
      "by `vigil scan` (EVTX, JSON lines, zip archives, folders).\n"},
+    {"data needs",
+     "vigil data needs TECHNIQUE...|--group NAME...|--all-gaps [--format text|markdown|json]\n"
+     "               [-o FILE] [--sources FILE] [-r RULES]... [--logs PATH]... [--inventory FILE]",
+     "What data techniques need, how to turn it on, and which rules it makes active.",
+     "For each technique (an ATT&CK ID or name; --group NAME: every technique a group, campaign\n"
+     "or software uses; --all-gaps: every technique with no rule or only rules needing data):\n"
+     "the data components and log sources ATT&CK's detection strategies name, the Windows\n"
+     "channels and event IDs that carry them and our rules' log sources, each marked present,\n"
+     "partial (fields missing), absent or unknown (no data given) with the audit policy, Sysmon\n"
+     "element or setting that turns it on, and the rules now and once their data is there.\n"
+     "Then what to enable: the sources that would make a rule active, most techniques first.\n"
+     "Rules, --enabled, --profile, --logs and --inventory are those of `vigil coverage`; with\n"
+     "neither --logs nor --inventory no source counts as present.\n"
+     "Options:\n"
+     "  --format F             text (default), markdown (a short case for IT operations: what\n"
+     "                         to enable, on which hosts, and why), json; --markdown = markdown\n"
+     "  -o FILE                write markdown or json there\n"
+     "  --sources FILE         facts of where events come from instead of the built-in\n"
+     "                         data/sources/windows.yml (same format, docs/coverage.md)\n"},
+    {"data next",
+     "vigil data next [-n N] [--group NAME]... [--json] [-o FILE] [--sources FILE] [-r RULES]...\n"
+     "               [--logs PATH]... [--inventory FILE]",
+     "Rank the log sources not yet present by the techniques they would make active.",
+     "Greedy: each step takes the absent or partial source (a channel and event ID) whose\n"
+     "onboarding brings the most techniques to their first active rule given the steps before\n"
+     "(then the most rules made active), and shows the marginal and cumulative gain. Techniques\n"
+     "counted: every parent technique, or with --group the techniques those groups, campaigns\n"
+     "or software use, each weighted by how many of them use it. -n N steps (default 10, 0:\n"
+     "until nothing more is gained). Rules and data options are those of `vigil coverage`.\n"},
     {"coverage",
      "vigil coverage [-r RULES]... [--enabled LIST|FILE] [--logs PATH]... [--db FILE]\n"
      "               [--inventory FILE] [--color-by M] [--by TABLE] [--format F] [-o FILE]\n"
