@@ -156,11 +156,11 @@ static const help_entry entries[] = {
      "  --format F             map (default), json, csv, navigator (layer 4.5), svg, html\n"
      "  -o FILE                write the export there; --html FILE also writes the HTML report\n"
      "  --width N              map width (default: the terminal's)\n"},
-    {"coverage diff", "vigil coverage diff A.json B.json",
+    {"coverage diff", "vigil coverage diff A.json B.json [--json]",
      "What a rule change or a new log source gains and loses.",
      "A and B are files of `vigil coverage --format json` (before and after). Prints the overall\n"
      "and per-tactic figures that moved, techniques that gained or lost an active rule, and rules\n"
-     "whose status changed.\n"},
+     "whose status changed; --json writes the same as one JSON object (docs/coverage.md).\n"},
     {"gaps",
      "vigil gaps --group NAME... [--assets FILE] [-r RULES]... [--logs PATH]... [--format F]",
      "Techniques of groups, campaigns or software against our coverage, ranked.",

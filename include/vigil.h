@@ -1017,9 +1017,10 @@ int vg_report_json(const vg_coverage *c, char **out, size_t *len);
 
 /* Compare two coverage JSON files of vg_report_json (A before, B after): overall and
  * per-tactic figures, techniques whose rule counts changed (gains and losses of an active
- * rule), rules whose status changed, appeared or disappeared. Text in *out (malloc'ed). Returns
- * 0, or a negative code with a diagnostic when a file cannot be read or is not such a file.
- * json is reserved (0). */
+ * rule), rules whose status changed, appeared or disappeared. Written to *out (malloc'ed) as
+ * text, or with json set as one JSON object ("vigil_coverage_diff": 1, docs/coverage.md).
+ * Returns 0, or a negative code with a diagnostic when a file cannot be read or is not such a
+ * file. */
 int vg_coverage_diff(const char *path_a, const char *path_b, int json, char **out, size_t *len,
                      vg_diags *diags);
 

@@ -19,11 +19,6 @@
 
 static const char *const level_color[] = {"#e60d0d", "#fc9f3a", "#ffe066", "#31a354", "#3182bd"};
 
-static void jstr(vg__buf *b, const char *s)
-{
-    vg__buf_json_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 static const char *kind_name(const vg_attack_obj *o)
 {
     return o->kind == VG_ATTACK_GROUP      ? "group"
@@ -50,22 +45,22 @@ int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len)
     for (size_t i = 0; i < n; i++)
         n_gaps += e[i].level < VG_GAP_ACTIVE;
     vg__buf_adds(&b, "{\"vigil_gaps\":1,\"attack\":");
-    jstr(&b, vg_attack_version(vg_coverage_kb(vg_gaps_coverage(g))));
+    vg__report_str(&b, vg_attack_version(vg_coverage_kb(vg_gaps_coverage(g))));
     vg__buf_adds(&b, ",\"actors\":[");
     for (size_t i = 0; i < na; i++) {
         vg__buf_adds(&b, i ? ",{\"id\":" : "{\"id\":");
-        jstr(&b, act[i]->attack_id);
+        vg__report_str(&b, act[i]->attack_id);
         vg__buf_adds(&b, ",\"name\":");
-        jstr(&b, act[i]->name);
+        vg__report_str(&b, act[i]->name);
         vg__buf_printf(&b, ",\"kind\":\"%s\"}", kind_name(act[i]));
     }
     vg__buf_printf(&b, "],\"assets\":%zu,\"techniques\":%zu,\"gaps\":%zu,\"ranked\":[",
                    vg_gaps_n_assets(g), n, n_gaps);
     for (size_t i = 0; i < n; i++) {
         vg__buf_printf(&b, "%s\n{\"rank\":%zu,\"id\":", i ? "," : "", i + 1);
-        jstr(&b, e[i].tech->attack_id);
+        vg__report_str(&b, e[i].tech->attack_id);
         vg__buf_adds(&b, ",\"name\":");
-        jstr(&b, e[i].tech->name);
+        vg__report_str(&b, e[i].tech->name);
         vg__buf_printf(&b, ",\"level\":\"%s\",\"gap\":%s,\"weight\":%u,\"priority\":%lu",
                        vg_gap_level_name(e[i].level), e[i].level < VG_GAP_ACTIVE ? "true" : "false",
                        e[i].weight, e[i].priority);
@@ -73,12 +68,12 @@ int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len)
         vg__buf_adds(&b, ",\"used_by\":[");
         for (size_t k = 0; k < e[i].n_users; k++) {
             vg__buf_adds(&b, k ? "," : "");
-            jstr(&b, e[i].users[k]->attack_id);
+            vg__report_str(&b, e[i].users[k]->attack_id);
         }
         vg__buf_adds(&b, "]}");
     }
     vg__buf_adds(&b, "\n],\"attribution\":");
-    jstr(&b, vg_attack_notice());
+    vg__report_str(&b, vg_attack_notice());
     vg__buf_adds(&b, "}\n");
     return vg__report_take(&b, out, len);
 }
@@ -86,7 +81,7 @@ int vg_report_gaps_json(const vg_gaps *g, char **out, size_t *len)
 static void layer_technique(vg__buf *b, const vg_gap *e, int first)
 {
     vg__buf_adds(b, first ? "\n  {\"techniqueID\":" : ",\n  {\"techniqueID\":");
-    jstr(b, e->tech->attack_id);
+    vg__report_str(b, e->tech->attack_id);
     vg__buf_printf(b, ",\"score\":%zu,\"color\":\"%s\",\"enabled\":true,\"comment\":", e->n_users,
                    level_color[e->level]);
     vg__buf cm;
@@ -106,7 +101,7 @@ static void layer_technique(vg__buf *b, const vg_gap *e, int first)
                                                  : t->rules[r]->rule->id);
     if (t && t->n_rules > MAX_COMMENT_RULES)
         vg__buf_printf(&cm, "\n- ... %zu more", t->n_rules - MAX_COMMENT_RULES);
-    jstr(b, cm.ptr ? cm.ptr : "");
+    vg__report_str(b, cm.ptr ? cm.ptr : "");
     vg__buf_free(&cm);
     vg__buf_printf(b,
                    ",\"metadata\":[{\"name\":\"our coverage\",\"value\":\"%s\"},{\"name\":"
@@ -115,9 +110,9 @@ static void layer_technique(vg__buf *b, const vg_gap *e, int first)
                    vg_gap_level_name(e->level), e->n_users, e->weight, e->priority);
     if (e->tech->url && *e->tech->url) {
         vg__buf_adds(b, ",\"links\":[{\"label\":");
-        jstr(b, e->tech->attack_id);
+        vg__report_str(b, e->tech->attack_id);
         vg__buf_adds(b, ",\"url\":");
-        jstr(b, e->tech->url);
+        vg__report_str(b, e->tech->url);
         vg__buf_adds(b, "}]");
     }
     if (!(e->tech->flags & VG_ATTACK_F_SUBTECHNIQUE))
@@ -145,7 +140,7 @@ int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len)
     for (size_t i = 0; i < na; i++)
         vg__buf_printf(&name, "%s %s", i ? "," : "", act[i]->name);
     vg__buf_adds(&b, "{\n\"name\":");
-    jstr(&b, name.ptr ? name.ptr : "vigil gaps");
+    vg__report_str(&b, name.ptr ? name.ptr : "vigil gaps");
     vg__buf_free(&name);
     vg__buf_printf(&b,
                    ",\n\"versions\":{\"attack\":\"%s\",\"navigator\":\"5.1.0\",\"layer\":\"4.5\"},"
@@ -156,7 +151,7 @@ int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len)
              "Techniques used by the chosen adversaries (score: how many use it) coloured by "
              "our detection coverage (vigil %s).",
              vg_version());
-    jstr(&b, desc);
+    vg__report_str(&b, desc);
     vg__buf_adds(&b, ",\n\"sorting\":3,\n\"layout\":{\"layout\":\"side\",\"showID\":true,"
                      "\"showName\":true,\"showAggregateScores\":false,\"countUnscored\":false,"
                      "\"aggregateFunction\":\"max\",\"expandedSubtechniques\":\"annotated\"},\n"
@@ -180,7 +175,7 @@ int vg_report_gaps_navigator(const vg_gaps *g, char **out, size_t *len)
                    "\"actors using the technique\"},{\"name\":\"colour\",\"value\":\"our "
                    "coverage level\"},{\"divider\":true},{\"name\":\"knowledge base\",\"value\":",
                    vg_version());
-    jstr(&b, vg_attack_version(kb));
+    vg__report_str(&b, vg_attack_version(kb));
     vg__buf_adds(&b, "}],\n\"links\":[{\"label\":\"MITRE ATT&CK\",\"url\":"
                      "\"https://attack.mitre.org/\"}]\n}\n");
     return vg__report_take(&b, out, len);

@@ -9,6 +9,8 @@
 
 /* Append s with &, <, >, " and ' escaped for XML/HTML text and attributes. */
 void vg__xml(vg__buf *b, const char *s);
+/* Append s (NULL: "") as a JSON string. */
+void vg__report_str(vg__buf *b, const char *s);
 /* Finish a renderer: detach b into *out / *len, or VG_ERR_NOMEM. */
 int vg__report_take(vg__buf *b, char **out, size_t *len);
 /* The matrix as an <svg> element (no XML prolog) at the given width in pixels. */

@@ -61,7 +61,7 @@ int vg__report_platform_ok(const vg_coverage *c, const vg_report_opts *o, const 
     return bit >= 0 && (t->tech->platforms >> bit & 1);
 }
 
-static void jstr(vg__buf *b, const char *s)
+void vg__report_str(vg__buf *b, const char *s)
 {
     vg__buf_json_str(b, s ? s : "", s ? strlen(s) : 0);
 }
@@ -71,13 +71,13 @@ static void tally(vg__buf *b, const vg_cov_tally *t)
     vg__buf_adds(b, "{");
     if (t->tactic) {
         vg__buf_adds(b, "\"id\":");
-        jstr(b, t->tactic->attack_id);
+        vg__report_str(b, t->tactic->attack_id);
         vg__buf_adds(b, ",\"shortname\":");
-        jstr(b, t->tactic->shortname);
+        vg__report_str(b, t->tactic->shortname);
         vg__buf_adds(b, ",");
     }
     vg__buf_adds(b, "\"name\":");
-    jstr(b, t->name);
+    vg__report_str(b, t->name);
     vg__buf_printf(b,
                    ",\"techniques\":%zu,\"covered\":%zu,\"active\":%zu,\"available\":%zu,"
                    "\"needs_data\":%zu,\"validated\":%zu,\"pct_active\":%.1f}",
@@ -96,9 +96,9 @@ static void techniques(vg__buf *b, const vg_coverage *c)
         if (!t[i]->total && !t[i]->tech_validated)
             continue;
         vg__buf_adds(b, k++ ? ",\n{\"id\":" : "\n{\"id\":");
-        jstr(b, t[i]->tech->attack_id);
+        vg__report_str(b, t[i]->tech->attack_id);
         vg__buf_adds(b, ",\"name\":");
-        jstr(b, t[i]->tech->name);
+        vg__report_str(b, t[i]->tech->name);
         vg__buf_printf(b,
                        ",\"rules\":%zu,\"own\":%zu,\"active\":%zu,\"available\":%zu,"
                        "\"needs_data\":%zu,\"validated\":%zu,\"rule_ids\":[",
@@ -107,7 +107,7 @@ static void techniques(vg__buf *b, const vg_coverage *c)
         for (size_t r = 0; r < t[i]->n_rules; r++) {
             if (r)
                 vg__buf_addc(b, ',');
-            jstr(b, t[i]->rules[r]->rule->id);
+            vg__report_str(b, t[i]->rules[r]->rule->id);
         }
         vg__buf_adds(b, "]}");
     }
@@ -121,23 +121,23 @@ static void rules(vg__buf *b, const vg_coverage *c)
     vg__buf_adds(b, "\"rules\":[");
     for (size_t i = 0; i < n; i++) {
         vg__buf_adds(b, i ? ",\n{\"id\":" : "\n{\"id\":");
-        jstr(b, r[i].rule->id);
+        vg__report_str(b, r[i].rule->id);
         vg__buf_adds(b, ",\"title\":");
-        jstr(b, r[i].rule->title);
+        vg__report_str(b, r[i].rule->title);
         vg__buf_adds(b, ",\"file\":");
-        jstr(b, r[i].rule->file);
+        vg__report_str(b, r[i].rule->file);
         vg__buf_printf(b, ",\"status\":\"%s\",\"deployed\":%s,\"validated\":%s,\"techniques\":[",
                        vg_cov_status_name(r[i].status), r[i].deployed ? "true" : "false",
                        r[i].validated ? "true" : "false");
         for (size_t k = 0; k < r[i].rule->n_techniques; k++) {
             if (k)
                 vg__buf_addc(b, ',');
-            jstr(b, r[i].rule->techniques[k]->attack_id);
+            vg__report_str(b, r[i].rule->techniques[k]->attack_id);
         }
         vg__buf_adds(b, "],\"source\":");
-        jstr(b, r[i].source);
+        vg__report_str(b, r[i].source);
         vg__buf_adds(b, ",\"missing\":");
-        jstr(b, r[i].missing);
+        vg__report_str(b, r[i].missing);
         vg__buf_adds(b, "}");
     }
     vg__buf_adds(b, "]");
@@ -154,7 +154,7 @@ int vg_report_json(const vg_coverage *c, char **out, size_t *len)
         val += r[i].validated != 0;
     }
     vg__buf_adds(&b, "{\"vigil_coverage\":1,\"attack\":");
-    jstr(&b, vg_attack_version(vg_coverage_kb(c)));
+    vg__report_str(&b, vg_attack_version(vg_coverage_kb(c)));
     vg__buf_printf(&b,
                    ",\"domain\":\"enterprise-attack\",\"data\":\"%s\",\n\"summary\":{\"rules\":%zu,"
                    "\"active\":%zu,\"available\":%zu,\"needs_data\":%zu,\"validated\":%zu,"
