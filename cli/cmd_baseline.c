@@ -16,19 +16,12 @@
 
 #include "cov.h"
 
-static const char *actor_kind(const vg_attack_obj *o)
-{
-    return o->kind == VG_ATTACK_GROUP      ? "group"
-           : o->kind == VG_ATTACK_CAMPAIGN ? "campaign"
-                                           : "software";
-}
-
 static void print_subject(const vg_baseline_item *it)
 {
     if (it->kind == VG_BASELINE_SOURCE)
         printf("source %s %s\n", it->channel, *it->event_id ? it->event_id : "(any event ID)");
     else if (it->kind == VG_BASELINE_GROUP)
-        printf("group %s %s (%s)\n", it->obj->attack_id, it->obj->name, actor_kind(it->obj));
+        printf("group %s %s (%s)\n", it->obj->attack_id, it->obj->name, cov_actor_kind(it->obj));
     else if (it->obj)
         printf("tactic %s (%s)\n", it->obj->name, it->obj->attack_id);
     else
