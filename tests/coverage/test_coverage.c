@@ -10,8 +10,9 @@
  * and versions.navigator at least 4.9.0, every technique object with a techniqueID of the
  * form T####(.###) and optional fields of the right types, gradient colours (at least two)
  * and minValue < maxValue, legend items, metadata (name/value or divider) and links (label,
- * URL with a protocol). When the shared folder is present the test also checks that the spec
- * file still states these requirements (version 4.5, name and domain required).
+ * URL with a protocol). The same validator checks the gaps overlay (vg_report_gaps_navigator)
+ * with and without asset weights. When the shared folder is present the test also checks that
+ * the spec file still states these requirements (version 4.5, name and domain required).
  * HTML: the report is one document with every section id, no script and no external resource.
  */
 #include <setjmp.h>
@@ -275,6 +276,41 @@ static void test_navigator_layer_valid(void **state)
     }
 }
 
+/* The overlay of `vigil gaps`: two groups against the fixture's coverage. PittyTiger (G0011)
+ * and Suckfly (G0039) both use T1078, whose only rule (r5) is not deployed but has its data:
+ * score 2 (two actors), the colour of "available"; T1046 (Suckfly only) has no rule: score 1,
+ * the colour of "none". With a critical Windows asset, the weight and priority follow. */
+static void test_gaps_overlay_layer_valid(void **state)
+{
+    fx *f = *state;
+    static const char *const actors[] = {"G0011", "G0039"};
+    for (int with_assets = 0; with_assets < 2; with_assets++) {
+        vg_gaps *g = vg_gaps_new(f->cov);
+        assert_non_null(g);
+        for (size_t i = 0; i < 2; i++) {
+            const vg_attack_obj *o;
+            assert_int_equal(vg_attack_find(f->kb, actors[i], 1u << VG_ATTACK_GROUP, &o), 0);
+            assert_int_equal(vg_gaps_add_actor(g, o), 0);
+        }
+        if (with_assets)
+            assert_int_equal(vg_gaps_add_asset(g, "dc1", "Windows", 5), 0);
+        assert_int_equal(vg_gaps_compute(g), 0);
+        char *out;
+        size_t len;
+        assert_int_equal(vg_report_gaps_navigator(g, &out, &len), 0);
+        validate_layer(out, len);
+        assert_non_null(
+            strstr(out, "{\"techniqueID\":\"T1078\",\"score\":2,\"color\":\"#ffe066\""));
+        assert_non_null(
+            strstr(out, "{\"techniqueID\":\"T1046\",\"score\":1,\"color\":\"#e60d0d\""));
+        assert_non_null(strstr(out, with_assets ? "{\"name\":\"priority\",\"value\":\"10\"}"
+                                                : "{\"name\":\"priority\",\"value\":\"2\"}"));
+        assert_non_null(strstr(out, "\"legendItems\""));
+        free(out);
+        vg_gaps_free(g);
+    }
+}
+
 static void test_navigator_spec_states_requirements(void **state)
 {
     (void)state;
@@ -331,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_rollup_counts_a_rule_once),
         cmocka_unit_test(test_tallies),
         cmocka_unit_test(test_navigator_layer_valid),
+        cmocka_unit_test(test_gaps_overlay_layer_valid),
         cmocka_unit_test(test_navigator_spec_states_requirements),
         cmocka_unit_test(test_html_structure),
     };
