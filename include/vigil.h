@@ -738,6 +738,8 @@ int vg_risk_score_alert(const vg_risk_config *c, const vg_alert *a, vg_risk_even
 /* Parse an ISO 8601 time ("2026-11-02T09:12:03.250Z", space separator, fraction, Z or
  * +hh:mm offset) into milliseconds since the epoch. Returns 0 or VG_ERR_SYNTAX. */
 int vg_risk_parse_time(const char *s, size_t len, int64_t *ms);
+/* Milliseconds since the epoch as ISO 8601 UTC ("2026-11-02T09:12:03.250Z"; 25 bytes). */
+void vg_risk_format_time(int64_t ms, char *buf, size_t cap);
 
 /* A notable: an incident rule's condition held for one risk object inside one window. All
  * pointers are owned by the engine that raised it and valid during the vg_notable_fn call. */
@@ -768,6 +770,10 @@ typedef struct vg_notable {
     const vg_risk_event *const *events; /* the contributing risk events, in time order */
     size_t n_events;
     double cap; /* the capping multiplier (3), 0 when capping is off */
+    /* the object as its events wrote it (CORP\alice, alice@corp.local for the user alice),
+     * each spelling once, first seen first */
+    const char *const *object_forms;
+    size_t n_object_forms;
 } vg_notable;
 
 typedef int (*vg_notable_fn)(const vg_notable *n, void *ud);
@@ -788,8 +794,34 @@ size_t vg_risk_engine_count(const vg_risk_engine *e);
 const vg_risk_event *vg_risk_engine_event(vg_risk_engine *e, size_t i);
 /* Evaluate every incident rule for every object; fn gets each notable in (object, rule,
  * window) order. Returns the number of notables or a negative code. May be run again after
- * more adds: it starts from scratch. */
+ * more adds: it starts from scratch. On an engine fed with vg_risk_engine_push, the same as
+ * vg_risk_engine_flush. */
 int vg_risk_engine_run(vg_risk_engine *e, vg_notable_fn fn, void *ud);
+
+/* Incremental evaluation: an engine is used either with add / run (batch) or with push /
+ * flush (mixing them returns VG_ERR_INVAL). What a push can change: */
+typedef enum {
+    VG_NOTABLE_RAISED,    /* a condition just held: a new notable, with its events so far */
+    VG_NOTABLE_WITHDRAWN, /* late events moved the window of a notable raised before: that
+                           * notable is gone (only id, incident_rule, object, object_type and
+                           * the window are set) */
+} vg_notable_change;
+typedef int (*vg_notable_change_fn)(vg_notable_change what, const vg_notable *n, void *ud);
+
+/* Add one risk event (as vg_risk_engine_add) and evaluate the incident rules for its object at
+ * once: fn (may be NULL) hears of every notable raised or withdrawn by it. Events may come in
+ * any order. One that is earlier than its object's latest event re-evaluates that object from
+ * the last notable before it; when many late events come for one object, re-evaluation is
+ * batched (each waits until the work it costs is at most 8 times the events that arrived since)
+ * so that the total stays linear, and those notables are raised a little later (at the latest
+ * by vg_risk_engine_flush). Returns 0 or a negative code (fn's non-zero return, negated). */
+int vg_risk_engine_push(vg_risk_engine *e, const vg_risk_event *re, int calculate,
+                        vg_notable_change_fn fn, void *ud);
+/* Settle every late event and hand every notable of the events pushed so far to fn, in
+ * (object, rule, window) order: exactly the notables vg_risk_engine_run would give for the
+ * same events added in the same order. More events may be pushed afterwards. Returns the
+ * number of notables or a negative code. */
+int vg_risk_engine_flush(vg_risk_engine *e, vg_notable_fn fn, void *ud);
 
 /* A notable as text (title, window, score arithmetic, timeline of up to max_events events,
  * with the total count) or as one JSON object. *out is malloc'ed; the caller frees it. */
@@ -848,11 +880,38 @@ typedef struct vg_risk_update {
  * appending risk events; then apply retention. In one transaction. */
 int vg_store_risk_update(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs,
                          vg_risk_update *out, vg_diags *diags);
-/* Add the stored risk events (of one object, or all when object is NULL) to an engine. */
+/* Add the stored risk events (of one object, or all when object is NULL) to an engine with
+ * vg_risk_engine_add. An object is looked up by its normalised name (alice finds CORP\alice
+ * and alice@corp.local, with the engine's configuration), as a user or as a system. */
 int vg_store_risk_load(vg_store *st, vg_risk_engine *e, const char *object);
+/* Every stored risk event, in the order they were stored; the event and its strings are valid
+ * during the call. A non-zero return of fn stops and is returned. */
+int vg_store_risk_each(vg_store *st, vg_risk_event_fn fn, void *ud);
+
+/* Risk while scanning (vigil scan --risk): call each of these inside the scan's transaction
+ * (between vg_store_scan_begin and vg_store_scan_end), so that a later vg_store_risk_update
+ * finds nothing new to do and its notables are the same. */
+/* Score the match stored by the vg_store_add_match call just before (it must have succeeded)
+ * exactly as vg_store_risk_update would (the rule's stored facts, the stored event and the
+ * reference file:line): its risk events are stored and handed to fn (may be NULL), and the
+ * match is marked as scored. With score 0 it is only marked (the rule's matches raise no risk
+ * of their own: a correlation references it with generate: false). Returns the number of risk
+ * events or a negative code. */
+int vg_store_risk_score_last(vg_store *st, const vg_risk_config *c, int score, vg_risk_event_fn fn,
+                             void *ud);
+/* Evaluate the Sigma correlations of rs over every stored match, as vg_store_risk_update does:
+ * new correlation matches are stored and scored, and their risk events handed to fn. *added:
+ * the new correlation matches. */
+int vg_store_risk_correlate(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs,
+                            vg_risk_event_fn fn, void *ud, size_t *added, vg_diags *diags);
+/* Apply retention (risk events older than the newest minus retention_days are deleted). */
+int vg_store_risk_retain(vg_store *st, const vg_risk_config *c, size_t *pruned);
+
 /* Record the notables of a run: notables with a new id are inserted (new_count counts them),
  * known ones are updated keeping their first-raised time, and stored notables the run no
- * longer raises (their window moved after late events) are removed. */
+ * longer raises (their window moved after late events) are removed. begin and end make a
+ * savepoint: inside a scan's transaction they are part of it, else a transaction of their
+ * own. */
 int vg_store_notables_begin(vg_store *st);
 int vg_store_notable_put(vg_store *st, const vg_notable *n, int *is_new);
 int vg_store_notables_end(vg_store *st);

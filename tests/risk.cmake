@@ -1,6 +1,6 @@
 # risk.cmake - cmocka unit tests for src/risk (risk-based alerting), included by
 # tests/CMakeLists.txt. The golden scenarios are tests/golden/risk*.test (golden.cmake).
-set(VG_RISK_TESTS risk/test_risk)
+set(VG_RISK_TESTS risk/test_risk risk/test_risk_stream)
 foreach(t ${VG_RISK_TESTS})
   get_filename_component(name ${t} NAME)
   add_executable(${name} ${CMAKE_CURRENT_SOURCE_DIR}/${t}.c)

@@ -51,6 +51,10 @@
 #define VG_BASELINE_MAX_FILE  (16u << 20) /* one baseline file */
 #define VG_BASELINE_MAX_ITEMS 10000       /* requirements, after expanding event ID lists */
 
+/* Risk (src/risk) */
+#define VG_RISK_MAX_SPAN_MS    (1000ll * 86400 * 365 * 1000) /* a window: 1000 years, in ms */
+#define VG_RISK_MAX_CSV_FIELDS 32 /* columns of an asset or identity inventory */
+
 /* Diagnostics */
 #define VG_DIAG_MAX_RECORDS 100000 /* further diagnostics are counted, not stored */
 #define VG_DIAG_MAX_MESSAGE 512

@@ -74,6 +74,9 @@ int vg__risk_parse_span(const char *s, int64_t *ms)
     const char *u = strchr(units, s[n - 1]);
     if (!u || !s[n - 1])
         return VG_ERR_SYNTAX;
+    /* at most VG_RISK_MAX_SPAN_MS (in milliseconds it fits with room to add and subtract) */
+    if (v > VG_RISK_MAX_SPAN_MS / mult[u - units])
+        return VG_ERR_RANGE;
     *ms = v * mult[u - units];
     return 0;
 }
@@ -243,20 +246,54 @@ static void parse_threats(pctx *p, const vg__ynode *m, vg__vec *out)
     }
 }
 
-static vg__ydocs load_yaml(pctx *p, const char *path)
+/* normalize: {users: strip-domain | case-fold | none, systems: short-name | case-fold | none} */
+static void parse_normalize(pctx *p, const vg__ynode *m, int *users, int *systems)
+{
+    if (m->type != VG_Y_MAP) {
+        perr(p, m, VG_ERR_TYPE, "'normalize' maps users and systems to a rule");
+        return;
+    }
+    for (size_t i = 0; i < m->n && !p->failed; i++) {
+        const char *k = m->keys[i]->str;
+        const vg__ynode *v = m->items[i];
+        int is_users = strcmp(k, "users") == 0;
+        if (!is_users && strcmp(k, "systems") != 0) {
+            perr(p, m->keys[i], VG_ERR_SYNTAX, "unknown key '%s' in normalize (users, systems)", k);
+            return;
+        }
+        const char *strip = is_users ? "strip-domain" : "short-name";
+        if (v->type != VG_Y_SCALAR) {
+            perr(p, v, VG_ERR_TYPE, "'%s' is %s, case-fold or none", k, strip);
+            return;
+        }
+        int mode = strcmp(v->str, strip) == 0         ? VG__NORM_SHORT
+                   : strcmp(v->str, "case-fold") == 0 ? VG__NORM_FOLD
+                   : strcmp(v->str, "none") == 0      ? VG__NORM_NONE
+                                                      : -1;
+        if (mode < 0)
+            perr(p, v, VG_ERR_RANGE, "'%s' is %s, case-fold or none, not '%s'", k, strip, v->str);
+        else
+            *(is_users ? users : systems) = mode;
+    }
+}
+
+/* The YAML of a file (text NULL) or of text held in memory. */
+static vg__ydocs load_yaml(pctx *p, const char *path, const char *text, size_t len)
 {
     vg__ydocs docs = {0};
-    char *buf;
-    size_t len;
-    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
-    if (rc) {
-        vg__diag_add(p->diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
-        p->failed = VG_ERR_IO;
-        return docs;
+    char *buf = NULL;
+    if (!text) {
+        int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
+        if (rc) {
+            vg__diag_add(p->diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                         vg_strerror(rc));
+            p->failed = VG_ERR_IO;
+            return docs;
+        }
+        text = buf;
     }
     p->file = vg__arena_strndup(&p->c->arena, path, strlen(path));
-    if (vg__yaml_load(buf, len, p->file, &p->c->arena, &docs, p->diags))
+    if (vg__yaml_load(text, len, p->file, &p->c->arena, &docs, p->diags))
         p->failed = VG_ERR_SYNTAX;
     free(buf);
     if (!p->failed && (docs.n != 1 || !docs.docs[0] || docs.docs[0]->type != VG_Y_MAP))
@@ -271,6 +308,7 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
     memcpy(base, c->base, sizeof base);
     vg__vec ov = {0}, fa = {0}, sys = {0}, usr = {0}, ign = {0}, oth = {0}, th = {0};
     int cap_on = c->capping, ret = c->retention_days;
+    int nu = c->norm_users, nsys = c->norm_systems;
     double cap = c->cap;
     const vg__ynode *n;
     for (size_t i = 0; i < doc->n && !p->failed; i++) {
@@ -298,6 +336,8 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
                 perr(p, en, VG_ERR_TYPE, "enabled is true or false");
             if (mu && !get_number(p, mu, &cap) && cap < 1)
                 perr(p, mu, VG_ERR_RANGE, "the capping multiplier must be at least 1");
+        } else if (strcmp(k, "normalize") == 0) {
+            parse_normalize(p, n, &nu, &nsys);
         } else if (strcmp(k, "retention_days") == 0) {
             double d = 0;
             if (!get_number(p, n, &d) && (d < 0 || d > 100000))
@@ -306,7 +346,7 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
         } else {
             perr(p, doc->keys[i], VG_ERR_SYNTAX,
                  "unknown section '%s' (base_scores, score_overrides, factors, objects, "
-                 "threat_objects, capping, retention_days)",
+                 "threat_objects, capping, normalize, retention_days)",
                  k);
         }
     }
@@ -315,6 +355,8 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
         c->capping = cap_on;
         c->cap = cap;
         c->retention_days = ret;
+        c->norm_users = nu;
+        c->norm_systems = nsys;
 #define SWAP_IF(key, dst, src)                                                                     \
     if (vg__yaml_get(doc, key)) {                                                                  \
         vg__vec_free(&dst);                                                                        \
@@ -398,7 +440,10 @@ static void parse_irule(pctx *p, const vg__ynode *m, vg__risk_irule *r)
     r->id = get_scalar(p, m, "id", 1);
     r->title = get_scalar(p, m, "title", 1);
     const char *w = get_scalar(p, m, "window", 1);
-    if (w && vg__risk_parse_span(w, &r->window_ms))
+    int wrc = w ? vg__risk_parse_span(w, &r->window_ms) : 0;
+    if (wrc == VG_ERR_RANGE)
+        perr(p, vg__yaml_get(m, "window"), VG_ERR_RANGE, "'window' is longer than 1000 years");
+    else if (wrc)
         perr(p, vg__yaml_get(m, "window"), VG_ERR_SYNTAX,
              "'window' is a number and a unit (s, m, h, d, w), e.g. 24h, not '%s'", w);
     const char *ot = get_scalar(p, m, "object_type", 0);
@@ -408,6 +453,9 @@ static void parse_irule(pctx *p, const vg__ynode *m, vg__risk_irule *r)
              "object_type is system, user, other or any, not '%s'", ot);
     if (!p->failed)
         parse_when(p, vg__yaml_get(m, "when"), r);
+    r->monotone = 1;
+    for (size_t i = 0; i < r->n_conds; i++)
+        r->monotone &= r->conds[i].op == VG__OP_GT || r->conds[i].op == VG__OP_GTE;
     const vg__ynode *sev = vg__yaml_get(m, "severity");
     static const char *const sevs[] = {"low", "medium", "high", "critical"};
     for (int i = 0; i < 4; i++)
@@ -509,15 +557,25 @@ void vg_risk_config_free(vg_risk_config *c)
 int vg_risk_config_load(vg_risk_config *c, const char *path, vg_diags *diags)
 {
     pctx p = {c, path, diags, 0};
-    vg__ydocs docs = load_yaml(&p, path);
+    vg__ydocs docs = load_yaml(&p, path, NULL, 0);
     return p.failed ? p.failed : load_config_doc(&p, docs.docs[0]);
 }
 
 int vg_risk_config_load_rules(vg_risk_config *c, const char *path, vg_diags *diags)
 {
     pctx p = {c, path, diags, 0};
-    vg__ydocs docs = load_yaml(&p, path);
+    vg__ydocs docs = load_yaml(&p, path, NULL, 0);
     return p.failed ? p.failed : load_rules_doc(&p, docs.docs[0]);
+}
+
+int vg__risk_config_load_text(vg_risk_config *c, const char *text, size_t len, const char *name,
+                              int rules, vg_diags *diags)
+{
+    pctx p = {c, name, diags, 0};
+    vg__ydocs docs = load_yaml(&p, name, text, len);
+    if (p.failed)
+        return p.failed;
+    return rules ? load_rules_doc(&p, docs.docs[0]) : load_config_doc(&p, docs.docs[0]);
 }
 
 size_t vg_risk_config_rule_count(const vg_risk_config *c)

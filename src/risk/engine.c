@@ -1,24 +1,17 @@
 /*
- * engine.c - incident rules over the risk index: sliding windows in event time, per object.
+ * engine.c - incident rules over the risk index, in batch: the risk events, per object, in
+ * event time.
  *
  * Risk events are copied into compact records (time, score in hundredths, interned object,
- * source and strings), so ten million of them fit in a few hundred megabytes. run sorts them by
+ * source and strings), so ten million of them fit in a few hundred megabytes. The object of a
+ * risk event is its normalised name (vg__risk_normalize: CORP\alice and alice@corp.local are
+ * the user alice); the name as written is kept with each event. run sorts the records by
  * (object, time, arrival): arrival order never matters, which is what makes out-of-order input
- * and batch re-evaluation give the same notables. Then, per object and per incident rule, two
- * pointers slide a window over the sorted events: events enter at the right (all events of one
- * timestamp together), leave at the left once older than the window end minus the timespan,
- * so a window holds events at most timespan apart (last - first <= timespan, both edges
- * inclusive). Counters kept per source rule (events, sum, largest score and how many events
- * carry it), per tactic and per technique give every metric in O(1) per step; the capped score
- * of a source is min(sum, cap x max) and the window's score is the sum over its sources. When
- * the largest score of a source leaves the window, that source's maximum is recomputed from
- * the window (rare, and bounded by the window).
- *
- * When every condition holds, a notable is raised: its window starts at the first event in the
- * window (F) and runs for the timespan, so events up to F + timespan join it (it never spans
- * more than the timespan). Those events are then consumed for this incident rule and the
- * window restarts after them: that is the throttle, one notable per object and rule per
- * window, whatever the arrival order.
+ * and batch re-evaluation give the same notables. Then, per object and per incident rule, the
+ * sliding window of window.c steps over the sorted events (counters in dense arrays shared by
+ * all objects, emptied after each) and every notable it closes is built (notable.c) and handed
+ * to the caller: one notable per object and rule per window, whatever the arrival order.
+ * stream.c evaluates the same incident rules incrementally, with the same window code.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +60,7 @@ void vg_risk_engine_free(vg_risk_engine *e)
 {
     if (!e)
         return;
+    vg__risk_stream_free(e);
     vg__smap_free(&e->strmap);
     vg__smap_free(&e->objmap);
     vg__smap_free(&e->srcmap);
@@ -151,7 +145,9 @@ static uint32_t source_of(vg_risk_engine *e, const vg_risk_event *re, int *err)
 static uint32_t object_of(vg_risk_engine *e, const char *name, vg_risk_object_type t, int *err)
 {
     char key[600];
-    int n = snprintf(key, sizeof key, "%d:%s", (int)t, name);
+    char norm[512];
+    vg__risk_normalize(e->cfg, t, name, norm, sizeof norm);
+    int n = snprintf(key, sizeof key, "%d:%s", (int)t, norm);
     size_t kl = n < 0 ? 0 : (size_t)n < sizeof key ? (size_t)n : sizeof key - 1;
     size_t it = 0;
     uint32_t id;
@@ -163,49 +159,64 @@ static uint32_t object_of(vg_risk_engine *e, const char *name, vg_risk_object_ty
         *err = VG_ERR_NOMEM;
         return 0;
     }
-    o->name = intern(e, name, strlen(name), err);
+    o->name = intern(e, norm, strlen(norm), err);
     o->type = (uint8_t)t;
     return (uint32_t)(e->objs.len - 1);
 }
 
-int vg_risk_engine_add(vg_risk_engine *e, const vg_risk_event *re, int calculate)
+int vg__risk_make_rev(vg_risk_engine *e, const vg_risk_event *re, int calculate, vg__rev *x)
 {
     if (!re->object || !*re->object)
         return VG_ERR_INVAL;
     int err = 0;
-    vg__rev x = {0};
-    x.t = re->time_ms;
-    x.base = (int32_t)vg__risk_points(re->base_score);
-    x.obj = object_of(e, re->object, re->object_type, &err);
-    x.src = source_of(e, re, &err);
+    memset(x, 0, sizeof *x);
+    x->t = re->time_ms;
+    x->base = (int32_t)vg__risk_points(re->base_score);
+    x->obj = object_of(e, re->object, re->object_type, &err);
+    x->raw = intern(e, re->object, strlen(re->object), &err);
+    x->src = source_of(e, re, &err);
     const char *th = re->threats ? re->threats : "";
     const char *rf = re->ref ? re->ref : "";
-    x.threats = intern(e, th, strlen(th), &err);
-    x.ref = intern(e, rf, strlen(rf), &err);
+    x->threats = intern(e, th, strlen(th), &err);
+    x->ref = intern(e, rf, strlen(rf), &err);
     if (calculate) {
         vg__buf b;
         vg__buf_init(&b);
-        x.pts =
+        x->pts =
             (int32_t)vg__risk_calculate(e->cfg, re->object_type, re->object, re->base_score, &b);
-        x.arith = b.oom ? 0 : intern(e, b.ptr ? b.ptr : "", b.len, &err);
+        x->arith = b.oom ? 0 : intern(e, b.ptr ? b.ptr : "", b.len, &err);
+        if (b.oom)
+            err = VG_ERR_NOMEM;
         vg__buf_free(&b);
     } else {
         const char *a = re->arithmetic ? re->arithmetic : "";
-        x.pts = (int32_t)vg__risk_points(re->score);
-        x.arith = intern(e, a, strlen(a), &err);
+        x->pts = (int32_t)vg__risk_points(re->score);
+        x->arith = intern(e, a, strlen(a), &err);
     }
-    x.seq = (uint32_t)e->evs.len;
-    vg__rev *slot = err ? NULL : vg__vec_push(&e->evs, sizeof *slot);
+    x->seq = e->n_seq++;
+    return err;
+}
+
+int vg_risk_engine_add(vg_risk_engine *e, const vg_risk_event *re, int calculate)
+{
+    if (e->mode == 2)
+        return VG_ERR_INVAL;
+    vg__rev x;
+    int rc = vg__risk_make_rev(e, re, calculate, &x);
+    if (rc)
+        return rc;
+    vg__rev *slot = vg__vec_push(&e->evs, sizeof *slot);
     if (!slot)
         return VG_ERR_NOMEM;
     *slot = x;
+    e->mode = 1;
     e->sorted = 0;
     return 0;
 }
 
 size_t vg_risk_engine_count(const vg_risk_engine *e)
 {
-    return e->evs.len;
+    return e->mode == 2 ? e->pushed : e->evs.len;
 }
 
 static int cmp_rev(const void *pa, const void *pb)
@@ -289,7 +300,7 @@ void vg__risk_view(vg_risk_engine *e, const vg__rev *x, vg_risk_event *v, char *
     v->id = x->seq + 1;
     v->time_ms = x->t;
     v->time = tbuf;
-    v->object = vg__risk_str(e, o->name);
+    v->object = vg__risk_str(e, x->raw);
     v->object_type = (vg_risk_object_type)o->type;
     v->rule_id = vg__risk_str(e, s->rule_id);
     v->rule_title = vg__risk_str(e, s->title);
@@ -304,190 +315,75 @@ void vg__risk_view(vg_risk_engine *e, const vg__rev *x, vg_risk_event *v, char *
 
 const vg_risk_event *vg_risk_engine_event(vg_risk_engine *e, size_t i)
 {
-    if (i >= e->evs.len || sort_events(e))
+    if (e->mode == 2 || i >= e->evs.len || sort_events(e))
         return NULL;
     vg__risk_view(e, &((vg__rev *)e->evs.ptr)[i], &e->view, e->view_time, sizeof e->view_time);
     return &e->view;
 }
 
-/* ---------------------------------------------------------------- the sliding window */
+/* ---------------------------------------------------------------- evaluation */
 
-typedef struct win {
-    const vg_risk_engine *e;
-    int64_t cap100; /* capping multiplier x 100, 0 = off */
-    /* per source */
-    uint32_t *s_n;
-    int64_t *s_sum;
-    int32_t *s_max;
-    uint32_t *s_maxn;
-    /* per tag */
-    uint32_t *t_n;
-    size_t rules, tactics, techniques, events;
-    int64_t score; /* hundredths */
+typedef struct bctx {
+    vg_risk_engine *e;
+    const vg__risk_irule *r;
     const vg__rev *ev;
-    size_t lo; /* first event in the window, for max recomputation */
-} win;
+    vg_notable_fn fn;
+    void *ud;
+    int raised;
+} bctx;
 
-static int64_t counted(const win *w, uint32_t s)
+static int on_batch(void *ctx, int what, size_t lo, size_t hi, int64_t trigger)
 {
-    if (!w->cap100)
-        return w->s_sum[s];
-    int64_t c = (int64_t)w->s_max[s] * w->cap100 / 100;
-    return w->s_sum[s] < c ? w->s_sum[s] : c;
+    bctx *b = ctx;
+    if (what != VG__W_CLOSED)
+        return 0;
+    int rc = vg__risk_emit(b->e, b->r, b->ev, lo, hi, trigger, b->fn, b->ud);
+    if (rc < 0)
+        return rc;
+    b->raised++;
+    return rc ? -rc : 0;
 }
 
-static void tags_step(win *w, const vg__rsrc *s, int d)
-{
-    const uint32_t *pool = w->e->tagpool.ptr;
-    for (int part = 0; part < 2; part++) {
-        uint32_t off = part ? s->tech_off : s->tac_off, n = part ? s->n_tech : s->n_tac;
-        size_t *distinct = part ? &w->techniques : &w->tactics;
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t id = pool[off + i];
-            if (d > 0 && w->t_n[id]++ == 0)
-                ++*distinct;
-            if (d < 0 && --w->t_n[id] == 0)
-                --*distinct;
-        }
-    }
-}
-
-static void win_add(win *w, const vg__rev *x)
-{
-    uint32_t s = x->src;
-    w->score -= counted(w, s);
-    if (w->s_n[s]++ == 0) {
-        w->rules++;
-        w->s_max[s] = x->pts;
-        w->s_maxn[s] = 1;
-    } else if (x->pts > w->s_max[s]) {
-        w->s_max[s] = x->pts;
-        w->s_maxn[s] = 1;
-    } else if (x->pts == w->s_max[s]) {
-        w->s_maxn[s]++;
-    }
-    w->s_sum[s] += x->pts;
-    w->score += counted(w, s);
-    w->events++;
-    tags_step(w, &((const vg__rsrc *)w->e->srcs.ptr)[s], 1);
-}
-
-/* Remove ev[i]; the window is then ev[i+1 .. hi). */
-static void win_remove(win *w, size_t i, size_t hi)
-{
-    const vg__rev *x = &w->ev[i];
-    uint32_t s = x->src;
-    w->score -= counted(w, s);
-    w->s_sum[s] -= x->pts;
-    if (--w->s_n[s] == 0) {
-        w->rules--;
-        w->s_max[s] = 0;
-        w->s_maxn[s] = 0;
-    } else if (x->pts == w->s_max[s] && --w->s_maxn[s] == 0) {
-        int32_t m = INT32_MIN;
-        uint32_t mn = 0;
-        for (size_t k = i + 1; k < hi; k++)
-            if (w->ev[k].src == s) {
-                if (w->ev[k].pts > m) {
-                    m = w->ev[k].pts;
-                    mn = 1;
-                } else if (w->ev[k].pts == m) {
-                    mn++;
-                }
-            }
-        w->s_max[s] = m;
-        w->s_maxn[s] = mn;
-    }
-    w->score += counted(w, s);
-    w->events--;
-    tags_step(w, &((const vg__rsrc *)w->e->srcs.ptr)[s], -1);
-}
-
-static int cond_holds(const vg__risk_irule *r, const win *w)
-{
-    for (size_t i = 0; i < r->n_conds; i++) {
-        const vg__risk_cond *c = &r->conds[i];
-        double v = c->metric == VG__M_SCORE        ? (double)w->score / 100.0
-                   : c->metric == VG__M_TACTICS    ? (double)w->tactics
-                   : c->metric == VG__M_TECHNIQUES ? (double)w->techniques
-                   : c->metric == VG__M_RULES      ? (double)w->rules
-                                                   : (double)w->events;
-        int ok = c->op == VG__OP_GT    ? v > c->value
-                 : c->op == VG__OP_GTE ? v >= c->value
-                 : c->op == VG__OP_LT  ? v < c->value
-                 : c->op == VG__OP_LTE ? v <= c->value
-                 : c->op == VG__OP_EQ  ? v == c->value
-                                       : v != c->value;
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
-const char *vg__risk_severity(const vg__risk_irule *r, double score)
-{
-    static const char *const names[] = {"low", "medium", "high", "critical"};
-    if (r->severity)
-        return r->severity;
-    const char *best = "low";
-    for (int i = 0; i < 4; i++)
-        if (r->bands[i] >= 0 && score >= r->bands[i])
-            best = names[i];
-    return best;
-}
-
-static int eval_object(vg_risk_engine *e, win *w, const vg__risk_irule *r, size_t a, size_t b,
+/* One incident rule over the object's events ev[a, b); the dense counters are empty before
+ * and after. Returns the number of notables or a negative code. */
+static int eval_object(vg_risk_engine *e, vg__win *w, const vg__risk_irule *r, size_t a, size_t b,
                        vg_notable_fn fn, void *ud)
 {
     const vg__rev *ev = e->evs.ptr;
-    const int64_t span = r->window_ms;
-    size_t lo = a, i = a;
-    int raised = 0;
-    while (i < b) {
-        size_t j = i;
-        while (j < b && ev[j].t == ev[i].t)
-            win_add(w, &ev[j++]);
-        while (ev[lo].t < ev[i].t - span)
-            win_remove(w, lo, j), lo++;
-        if (!cond_holds(r, w)) {
-            i = j;
-            continue;
-        }
-        size_t k = j;
-        while (k < b && ev[k].t <= ev[lo].t + span)
-            k++;
-        int rc = vg__risk_emit(e, r, ev, lo, k, ev[i].t, fn, ud);
-        if (rc < 0)
-            return rc;
-        raised++;
-        for (size_t x = lo; x < j; x++) /* the window was [lo, j) */
-            win_remove(w, x, j);
-        lo = i = k;
-        if (rc > 0)
-            return -rc;
+    vg__wrun s;
+    memset(&s, 0, sizeof s);
+    s.w = *w;
+    s.lo = s.i = a;
+    bctx x = {e, r, ev, fn, ud, 0};
+    int rc = 0;
+    while (!rc && s.i < b) {
+        size_t i = s.i;
+        rc = vg__wrun_step(&s, r, ev, i + 1 == b || ev[i + 1].t != ev[i].t, on_batch, &x);
     }
-    for (size_t x = lo; x < b; x++)
-        win_remove(w, x, b);
-    return raised;
+    if (!rc)
+        rc = vg__wrun_end(&s, r, ev, b, on_batch, &x);
+    if (!s.open)
+        vg__win_clear(&s.w, ev, s.lo, s.i);
+    *w = s.w;
+    return rc < 0 ? rc : x.raised;
 }
 
 int vg_risk_engine_run(vg_risk_engine *e, vg_notable_fn fn, void *ud)
 {
+    if (e->mode == 2)
+        return vg_risk_engine_flush(e, fn, ud);
     int rc = sort_events(e);
     if (rc)
         return rc;
     size_t ns = e->srcs.len + 1, nt = e->n_tags + 1;
-    win w = {0};
+    vg__win w;
+    memset(&w, 0, sizeof w);
     w.e = e;
     w.cap100 = e->cfg->capping ? vg__risk_points(e->cfg->cap) : 0;
-    w.s_n = calloc(ns, sizeof *w.s_n);
-    w.s_sum = calloc(ns, sizeof *w.s_sum);
-    w.s_max = calloc(ns, sizeof *w.s_max);
-    w.s_maxn = calloc(ns, sizeof *w.s_maxn);
-    w.t_n = calloc(nt, sizeof *w.t_n);
-    w.ev = e->evs.ptr;
+    w.dsrc = calloc(ns, sizeof *w.dsrc);
+    w.dtag = calloc(nt, sizeof *w.dtag);
     int total = 0;
-    if (!w.s_n || !w.s_sum || !w.s_max || !w.s_maxn || !w.t_n)
+    if (!w.dsrc || !w.dtag)
         rc = VG_ERR_NOMEM;
     const vg__rev *ev = e->evs.ptr;
     const vg__risk_irule *rules = e->cfg->irules.ptr;
@@ -507,10 +403,7 @@ int vg_risk_engine_run(vg_risk_engine *e, vg_notable_fn fn, void *ud)
         }
         a = b;
     }
-    free(w.s_n);
-    free(w.s_sum);
-    free(w.s_max);
-    free(w.s_maxn);
-    free(w.t_n);
+    free(w.dsrc);
+    free(w.dtag);
     return rc ? rc : total;
 }

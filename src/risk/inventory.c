@@ -5,7 +5,13 @@
  * model, cut down to what the factors use): name (or asset, identity, pattern), priority,
  * category ("|"-separated), bunit, watchlist. Names compare case-insensitively and may be
  * globs (* and ?); an exact name wins over a pattern, and among patterns the first listed
- * wins. A user object "CORP\alice" or "alice@corp.example" also finds the identity "alice".
+ * wins. A user object "CORP\alice" or "alice@corp.example" also finds the identity "alice",
+ * and a system "HOST.corp.local" the asset "host".
+ *
+ * vg__risk_normalize() names the risk object behind a user or host name, by the configuration's
+ * normalize rules: users lose a domain prefix (CORP\) or suffix (@corp.local) and are
+ * case-folded; systems are cut to their short name (up to the first dot; IP addresses stay
+ * whole) and case-folded. Folding is ASCII only: other bytes are kept as they are.
  *
  * vg__risk_calculate() applies the factors to a base score: the product of the multipliers
  * that apply, then the sum of the additions, rounded to hundredths of a point, and writes the
@@ -65,16 +71,10 @@ static char *lower_dup(vg__arena *a, const char *s)
     return vg__arena_strlower(a, s, strlen(s));
 }
 
-static int load_csv(vg_risk_config *c, const char *path, vg__vec *dst, vg_diags *diags)
+/* Parse the inventory text buf (NUL-terminated; modified) into dst. */
+static int parse_csv(vg_risk_config *c, char *buf, const char *path, vg__vec *dst, vg_diags *diags)
 {
-    char *buf;
-    size_t len;
-    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
-    if (rc) {
-        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
-        return rc;
-    }
+    int rc = 0;
     enum { C_NAME, C_PRIO, C_CAT, C_BUNIT, C_WATCH, C_N };
     int col[C_N] = {-1, -1, -1, -1, -1};
     vg__vec rows = {0};
@@ -86,10 +86,10 @@ static int load_csv(vg_risk_config *c, const char *path, vg__vec *dst, vg_diags 
         if (nl)
             *nl = 0;
         lineno++;
-        char *f[32];
+        char *f[VG_RISK_MAX_CSV_FIELDS];
         if (!*line || *line == '#' || (*line == '\r' && !line[1]))
             continue;
-        size_t nf = csv_split(line, f, 32);
+        size_t nf = csv_split(line, f, VG_RISK_MAX_CSV_FIELDS);
         if (col[C_NAME] < 0) { /* the header */
             static const char *const names[C_N][4] = {{"name", "asset", "identity", "pattern"},
                                                       {"priority"},
@@ -139,7 +139,6 @@ static int load_csv(vg_risk_config *c, const char *path, vg__vec *dst, vg_diags 
         }
 #undef COL
     }
-    free(buf);
     if (!rc && col[C_NAME] < 0) {
         vg__diag_add(diags, VG_ERR_SYNTAX, VG_SEV_ERROR, path, 1, 1, 0, NULL,
                      "an empty inventory: a header line is needed");
@@ -157,6 +156,27 @@ static int load_csv(vg_risk_config *c, const char *path, vg__vec *dst, vg_diags 
     return rc;
 }
 
+static int load_csv(vg_risk_config *c, const char *path, vg__vec *dst, vg_diags *diags)
+{
+    char *buf;
+    size_t len;
+    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
+    if (rc) {
+        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                     vg_strerror(rc));
+        return rc;
+    }
+    rc = parse_csv(c, buf, path, dst, diags);
+    free(buf);
+    return rc;
+}
+
+int vg__risk_load_csv_text(vg_risk_config *c, char *text, const char *name, int assets,
+                           vg_diags *diags)
+{
+    return parse_csv(c, text, name, assets ? &c->assets : &c->identities, diags);
+}
+
 int vg_risk_config_load_assets(vg_risk_config *c, const char *path, vg_diags *diags)
 {
     return load_csv(c, path, &c->assets, diags);
@@ -165,6 +185,45 @@ int vg_risk_config_load_assets(vg_risk_config *c, const char *path, vg_diags *di
 int vg_risk_config_load_identities(vg_risk_config *c, const char *path, vg_diags *diags)
 {
     return load_csv(c, path, &c->identities, diags);
+}
+
+/* An IPv4 address (digits and dots) or an IPv6 one (has a colon): not cut at a dot. */
+static int is_address(const char *s)
+{
+    if (strchr(s, ':'))
+        return 1;
+    for (; *s; s++)
+        if ((*s < '0' || *s > '9') && *s != '.')
+            return 0;
+    return 1;
+}
+
+size_t vg__risk_normalize(const vg_risk_config *c, vg_risk_object_type t, const char *name,
+                          char *buf, size_t cap)
+{
+    int mode = t == VG_RISK_USER ? c->norm_users : t == VG_RISK_SYSTEM ? c->norm_systems : 0;
+    const char *p = name;
+    size_t n = strlen(name);
+    if (mode == VG__NORM_SHORT && t == VG_RISK_USER) {
+        const char *bs = strrchr(p, '\\');
+        if (bs && bs[1]) { /* CORP\alice */
+            n -= (size_t)(bs + 1 - p);
+            p = bs + 1;
+        }
+        const char *at = memchr(p, '@', n);
+        if (at && at > p) /* alice@corp.local */
+            n = (size_t)(at - p);
+    } else if (mode == VG__NORM_SHORT && !is_address(p)) {
+        const char *dot = strchr(p, '.');
+        if (dot && dot > p) /* HOST.corp.local */
+            n = (size_t)(dot - p);
+    }
+    if (n >= cap)
+        n = cap - 1;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = mode == VG__NORM_NONE ? p[i] : (char)vg__lower((unsigned char)p[i]);
+    buf[n] = 0;
+    return n;
 }
 
 static const vg__risk_entry *find_in(const vg__vec *v, const char *name, size_t n)
@@ -201,8 +260,12 @@ const vg__risk_entry *vg__risk_lookup(const vg_risk_config *c, vg_risk_object_ty
         return NULL;
     size_t n = strlen(object);
     const vg__risk_entry *e = find_in(v, object, n);
-    if (e || t != VG_RISK_USER)
+    if (e)
         return e;
+    if (t == VG_RISK_SYSTEM) { /* HOST.corp.local finds host */
+        const char *dot = is_address(object) ? NULL : strchr(object, '.');
+        return dot && dot > object ? find_in(v, object, (size_t)(dot - object)) : NULL;
+    }
     const char *bs = strrchr(object, '\\'), *at = strchr(object, '@');
     if (bs)
         return find_in(v, bs + 1, strlen(bs + 1));

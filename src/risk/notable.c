@@ -4,8 +4,10 @@
  *
  * vg__risk_emit() turns a window of sorted risk events into a vg_notable: source rules,
  * tactics and techniques in first-seen order, each source's sum, largest score and counted
- * (capped) score, the total, the severity and a stable id (FNV-1a of incident rule, object
- * and window start, so that evaluating the same risk events again names the same notable).
+ * (capped) score, the total, the severity, the spellings of the object its events used
+ * (CORP\alice, alice@corp.local for the user alice) and a stable id (FNV-1a of incident rule,
+ * object and window start, so that evaluating the same risk events again names the same
+ * notable).
  * The title template's {placeholders} are filled here. vg_notable_format() writes the
  * explanation: every number on the page can be recomputed from the lines above it.
  */
@@ -22,6 +24,18 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
         h *= 0x100000001b3ull;
     }
     return h;
+}
+
+void vg__risk_notable_id(const char *rule, vg_risk_object_type t, const char *object, int64_t start,
+                         char *buf, size_t cap)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = fnv(h, rule, strlen(rule) + 1);
+    const char *tn = vg_risk_object_type_name(t);
+    h = fnv(h, tn, strlen(tn) + 1);
+    h = fnv(h, object, strlen(object) + 1);
+    h = fnv(h, (const char *)&start, sizeof start);
+    snprintf(buf, cap, "%016llx", (unsigned long long)h);
 }
 
 static void span_text(int64_t ms, char *buf, size_t cap)
@@ -50,8 +64,8 @@ static void fill_title(vg__buf *b, const char *tpl, const vg_notable *n)
         size_t l = (size_t)(e - p - 1);
         const char *k = p + 1;
 #define IS(name) (l == sizeof(name) - 1 && memcmp(k, name, l) == 0)
-        if (IS("object"))
-            vg__buf_adds(b, n->object);
+        if (IS("object")) /* as the first event wrote it; n->object is the normalised name */
+            vg__buf_adds(b, n->n_object_forms ? n->object_forms[0] : n->object);
         else if (IS("object_type"))
             vg__buf_adds(b, vg_risk_object_type_name(n->object_type));
         else if (IS("score")) {
@@ -120,18 +134,20 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     vg_notable_rule *rules = calloc(n, sizeof *rules);
     uint32_t *rule_src = calloc(n, sizeof *rule_src);
     int64_t *sum = calloc(n, sizeof *sum), *mx = calloc(n, sizeof *mx);
-    vg__buf tac, tech, seen_tac, seen_tech, title, idb;
+    const char **forms = calloc(n, sizeof *forms);
+    uint32_t *form_ids = calloc(n, sizeof *form_ids);
+    char idb[24];
+    vg__buf tac, tech, seen_tac, seen_tech, title;
     vg__buf_init(&tac);
     vg__buf_init(&tech);
     vg__buf_init(&seen_tac);
     vg__buf_init(&seen_tech);
     vg__buf_init(&title);
-    vg__buf_init(&idb);
     vg__buf_add(&seen_tac, ",", 2);
     vg__buf_add(&seen_tech, ",", 2);
     seen_tac.len = seen_tech.len = 1;
     int rc = 0;
-    if (!views || !ptrs || !times || !rules || !rule_src || !sum || !mx) {
+    if (!views || !ptrs || !times || !rules || !rule_src || !sum || !mx || !forms || !form_ids) {
         rc = VG_ERR_NOMEM;
         goto done;
     }
@@ -150,6 +166,13 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
             rules[k].rule_id = views[i].rule_id;
             rules[k].rule_title = views[i].rule_title;
             mx[k] = x->pts;
+        }
+        size_t f = 0;
+        while (f < nb.n_object_forms && form_ids[f] != x->raw)
+            f++;
+        if (f == nb.n_object_forms) {
+            form_ids[f] = x->raw;
+            forms[nb.n_object_forms++] = views[i].object;
         }
         rules[k].events++;
         sum[k] += x->pts;
@@ -172,7 +195,8 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     vg__buf_addc(&tac, 0);
     vg__buf_addc(&tech, 0);
     nb.incident_rule = r->id;
-    nb.object = views[0].object;
+    nb.object = vg__risk_str(e, ((const vg__robj *)e->objs.ptr)[ev[lo].obj].name);
+    nb.object_forms = forms;
     nb.object_type = views[0].object_type;
     nb.window_start_ms = ev[lo].t;
     nb.window_end_ms = ev[lo].t + r->window_ms;
@@ -188,17 +212,11 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     nb.n_events = n;
     nb.cap = cap100 ? (double)cap100 / 100.0 : 0;
     nb.severity = vg__risk_severity(r, nb.score);
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = fnv(h, r->id, strlen(r->id) + 1);
-    const char *tn = vg_risk_object_type_name(nb.object_type);
-    h = fnv(h, tn, strlen(tn) + 1);
-    h = fnv(h, nb.object, strlen(nb.object) + 1);
-    h = fnv(h, (const char *)&nb.window_start_ms, sizeof nb.window_start_ms);
-    vg__buf_printf(&idb, "%016llx", (unsigned long long)h);
-    nb.id = idb.ptr;
+    vg__risk_notable_id(r->id, nb.object_type, nb.object, nb.window_start_ms, idb, sizeof idb);
+    nb.id = idb;
     fill_title(&title, r->title, &nb);
     nb.title = title.ptr;
-    if (tac.oom || tech.oom || title.oom || idb.oom || seen_tac.oom || seen_tech.oom) {
+    if (tac.oom || tech.oom || title.oom || seen_tac.oom || seen_tech.oom) {
         rc = VG_ERR_NOMEM;
         goto done;
     }
@@ -213,12 +231,13 @@ done:
     free(rule_src);
     free(sum);
     free(mx);
+    free(forms);
+    free(form_ids);
     vg__buf_free(&tac);
     vg__buf_free(&tech);
     vg__buf_free(&seen_tac);
     vg__buf_free(&seen_tech);
     vg__buf_free(&title);
-    vg__buf_free(&idb);
     return rc;
 }
 
@@ -265,6 +284,13 @@ static void format_json(vg__buf *b, const vg_notable *n, size_t max_events)
     kstr(b, "severity", n->severity, 1);
     kstr(b, "object", n->object, 1);
     kstr(b, "object_type", vg_risk_object_type_name(n->object_type), 1);
+    vg__buf_adds(b, ",\"object_forms\":[");
+    for (size_t i = 0; i < n->n_object_forms; i++) {
+        if (i)
+            vg__buf_addc(b, ',');
+        vg__buf_json_str(b, n->object_forms[i], strlen(n->object_forms[i]));
+    }
+    vg__buf_addc(b, ']');
     kstr(b, "window", span, 1);
     kstr(b, "window_start", t1, 1);
     kstr(b, "window_end", t2, 1);
@@ -299,6 +325,7 @@ static void format_json(vg__buf *b, const vg_notable *n, size_t max_events)
         const vg_risk_event *x = n->events[i];
         vg__buf_adds(b, i ? ",{" : "{");
         kstr(b, "time", x->time, 0);
+        kstr(b, "object", x->object, 1);
         kstr(b, "rule_id", x->rule_id, 1);
         kstr(b, "rule_title", x->rule_title, 1);
         vg__buf_adds(b, ",\"base_score\":");
@@ -327,7 +354,14 @@ static void format_text(vg__buf *b, const vg_notable *n, size_t max_events)
     vg__risk_iso(n->trigger_ms, t3, sizeof t3);
     span_text(n->window_ms, span, sizeof span);
     vg__buf_printf(b, "notable %s  [%s]  %s\n", n->id, n->severity, n->title);
-    vg__buf_printf(b, "  object:     %s %s\n", vg_risk_object_type_name(n->object_type), n->object);
+    vg__buf_printf(b, "  object:     %s %s", vg_risk_object_type_name(n->object_type), n->object);
+    if (n->n_object_forms > 1 || (n->n_object_forms && strcmp(n->object_forms[0], n->object))) {
+        vg__buf_adds(b, " (as ");
+        for (size_t i = 0; i < n->n_object_forms; i++)
+            vg__buf_printf(b, "%s%s", i ? ", " : "", n->object_forms[i]);
+        vg__buf_addc(b, ')');
+    }
+    vg__buf_addc(b, '\n');
     vg__buf_printf(b, "  rule:       %s (window %s)\n", n->incident_rule, span);
     vg__buf_printf(b, "  window:     %s .. %s (condition met at %s)\n", t1, t2, t3);
     vg__buf_printf(b, "  tactics:    %zu%s%s\n", n->n_tactics, *n->tactics ? "  " : "", n->tactics);

@@ -102,6 +102,11 @@ void vg__risk_iso(int64_t ms, char *buf, size_t cap)
              (int)(rem % 1000));
 }
 
+void vg_risk_format_time(int64_t ms, char *buf, size_t cap)
+{
+    vg__risk_iso(ms, buf, cap);
+}
+
 int64_t vg__risk_points(double v)
 {
     return (int64_t)llround(v * 100.0);

@@ -53,6 +53,8 @@ typedef struct upd {
     int64_t match_id, corr_id;
     size_t added;
     char now[32];
+    vg_risk_event_fn fn; /* also hand every risk event stored to fn (may be NULL) */
+    void *ud;
 } upd;
 
 static int insert_risk(const vg_risk_event *re, void *ud)
@@ -85,6 +87,19 @@ static int insert_risk(const vg_risk_event *re, void *ud)
     if (sqlite3_step(s) != SQLITE_DONE)
         return db_fail(u->st, "storing a risk event");
     u->added++;
+    return u->fn ? u->fn(re, u->ud) : 0;
+}
+
+static int prepare_insert(upd *u)
+{
+    if (sqlite3_prepare_v2(
+            vg__store_sqlite(u->st),
+            "INSERT INTO risk_events(match_id, correlation_id, time, time_ms, object,"
+            " object_type, rule_id, rule_title, base_score, score, arithmetic,"
+            " tactics, techniques, threats, ref, added)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            -1, &u->ins, NULL) != SQLITE_OK)
+        return db_fail(u->st, "preparing");
     return 0;
 }
 
@@ -248,6 +263,22 @@ static int on_corr(const vg_corr_match *m, void *ud)
     return rc < 0 ? (x->rc = rc) : 0;
 }
 
+/* Score the match row s holds (match_sql) unless score is 0. */
+static int score_match_row(sqlite3_stmt *s, const vg_risk_config *c, upd *u, vg_event *ev,
+                           int score)
+{
+    if (!score)
+        return 0;
+    const char *js = col(s, 3);
+    int have = *js && !vg_event_from_json(ev, js, strlen(js), VG_JSON_AUTO, NULL, NULL, 0);
+    char ref[512];
+    match_ref(s, ref, sizeof ref);
+    u->match_id = sqlite3_column_int64(s, 0);
+    u->corr_id = 0;
+    return score_row(c, u, col(s, 1), col(s, 4), col(s, 5), col(s, 6), col(s, 7), col(s, 8),
+                     col(s, 2), have ? ev : NULL, ref);
+}
+
 static int score_new_matches(vg_store *st, const vg_risk_config *c, vg_correlator *co,
                              const vg_ruleset *rs, upd *u, vg_event *ev, vg_risk_update *out)
 {
@@ -266,19 +297,91 @@ static int score_new_matches(vg_store *st, const vg_risk_config *c, vg_correlato
         last = sqlite3_column_int64(s, 0);
         out->alerts++;
         const vg_rule *r = rs ? vg_ruleset_find(rs, col(s, 1)) : NULL;
-        if (co && r && !vg_correlator_generates(co, r))
-            continue; /* only its correlations are alerts */
-        const char *js = col(s, 3);
-        int have = *js && !vg_event_from_json(ev, js, strlen(js), VG_JSON_AUTO, NULL, NULL, 0);
-        char ref[512];
-        match_ref(s, ref, sizeof ref);
-        u->match_id = last;
-        u->corr_id = 0;
-        rc = score_row(c, u, col(s, 1), col(s, 4), col(s, 5), col(s, 6), col(s, 7), col(s, 8),
-                       col(s, 2), have ? ev : NULL, ref);
+        /* a rule whose correlations all say generate: false raises no risk of its own */
+        rc = score_match_row(s, c, u, ev, !co || !r || vg_correlator_generates(co, r));
     }
     sqlite3_finalize(s);
     return rc ? rc : set_state(st, "last_match", last);
+}
+
+int vg_store_risk_score_last(vg_store *st, const vg_risk_config *c, int score, vg_risk_event_fn fn,
+                             void *ud)
+{
+    sqlite3 *db = vg__store_sqlite(st);
+    int64_t id = sqlite3_last_insert_rowid(db);
+    upd u = {st, NULL, 0, 0, 0, "", fn, ud};
+    now_iso(u.now, sizeof u.now);
+    vg_event *ev = vg_event_new();
+    sqlite3_stmt *s = NULL;
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s WHERE m.id = ?", match_sql);
+    int rc = !ev ? VG_ERR_NOMEM : prepare_insert(&u);
+    if (!rc && sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        rc = db_fail(st, "reading a match");
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, id);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            rc = score_match_row(s, c, &u, ev, score);
+        else
+            rc = db_fail(st, "reading the match just stored");
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(u.ins);
+    vg_event_free(ev);
+    if (!rc)
+        rc = set_state(st, "last_match", id);
+    return rc ? rc : (int)u.added;
+}
+
+/* Evaluate the correlations of rs over every stored match; store and score the new matches. */
+static int correlate(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs, vg_correlator *co,
+                     upd *u, vg_event *ev, size_t *added)
+{
+    int rc = feed_correlator(st, co, rs, ev);
+    if (rc)
+        return rc;
+    cctx x = {st, c, u, ev, 0, 0};
+    int n = vg_correlator_run(co, on_corr, &x);
+    *added = x.added;
+    return n < 0 ? n : x.rc;
+}
+
+int vg_store_risk_correlate(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs,
+                            vg_risk_event_fn fn, void *ud, size_t *added, vg_diags *diags)
+{
+    *added = 0;
+    vg_correlator *co = NULL;
+    int rc = vg_correlator_new(rs, &co, diags);
+    if (rc || !vg_correlator_count(co)) {
+        vg_correlator_free(co);
+        return rc;
+    }
+    vg_event *ev = vg_event_new();
+    upd u = {st, NULL, 0, 0, 0, "", fn, ud};
+    now_iso(u.now, sizeof u.now);
+    rc = !ev ? VG_ERR_NOMEM : prepare_insert(&u);
+    if (!rc)
+        rc = correlate(st, c, rs, co, &u, ev, added);
+    sqlite3_finalize(u.ins);
+    vg_event_free(ev);
+    vg_correlator_free(co);
+    return rc;
+}
+
+int vg_store_risk_retain(vg_store *st, const vg_risk_config *c, size_t *pruned)
+{
+    *pruned = 0;
+    if (c->retention_days <= 0)
+        return 0;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM risk_events WHERE time_ms < "
+             "(SELECT max(time_ms) FROM risk_events) - %lld",
+             (long long)c->retention_days * 86400000LL);
+    int rc = db_exec(st, sql);
+    if (!rc)
+        *pruned = (size_t)sqlite3_changes(vg__store_sqlite(st));
+    return rc;
 }
 
 int vg_store_risk_update(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs,
@@ -287,7 +390,7 @@ int vg_store_risk_update(vg_store *st, const vg_risk_config *c, const vg_ruleset
     memset(out, 0, sizeof *out);
     vg_correlator *co = NULL;
     vg_event *ev = vg_event_new();
-    upd u = {st, NULL, 0, 0, 0, ""};
+    upd u = {st, NULL, 0, 0, 0, "", NULL, NULL};
     now_iso(u.now, sizeof u.now);
     int rc = ev ? 0 : VG_ERR_NOMEM;
     if (!rc && rs) {
@@ -299,38 +402,13 @@ int vg_store_risk_update(vg_store *st, const vg_risk_config *c, const vg_ruleset
     }
     if (rc || (rc = db_exec(st, "BEGIN IMMEDIATE")))
         goto done;
-    if (sqlite3_prepare_v2(
-            vg__store_sqlite(st),
-            "INSERT INTO risk_events(match_id, correlation_id, time, time_ms, object,"
-            " object_type, rule_id, rule_title, base_score, score, arithmetic,"
-            " tactics, techniques, threats, ref, added)"
-            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            -1, &u.ins, NULL) != SQLITE_OK) {
-        rc = db_fail(st, "preparing");
+    if ((rc = prepare_insert(&u)) || (rc = score_new_matches(st, c, co, rs, &u, ev, out)))
         goto rollback;
-    }
-    if ((rc = score_new_matches(st, c, co, rs, &u, ev, out)))
+    if (co && (rc = correlate(st, c, rs, co, &u, ev, &out->correlations)))
         goto rollback;
-    if (co) {
-        if ((rc = feed_correlator(st, co, rs, ev)))
-            goto rollback;
-        cctx x = {st, c, &u, ev, 0, 0};
-        int n = vg_correlator_run(co, on_corr, &x);
-        if ((rc = n < 0 ? n : x.rc))
-            goto rollback;
-        out->correlations = x.added;
-    }
     out->risk_events = u.added;
-    if (c->retention_days > 0) {
-        char sql[200];
-        snprintf(sql, sizeof sql,
-                 "DELETE FROM risk_events WHERE time_ms < "
-                 "(SELECT max(time_ms) FROM risk_events) - %lld",
-                 (long long)c->retention_days * 86400000LL);
-        if ((rc = db_exec(st, sql)))
-            goto rollback;
-        out->pruned = (size_t)sqlite3_changes(vg__store_sqlite(st));
-    }
+    if ((rc = vg_store_risk_retain(st, c, &out->pruned)))
+        goto rollback;
     sqlite3_finalize(u.ins);
     u.ins = NULL;
     rc = db_exec(st, "COMMIT");
@@ -345,19 +423,40 @@ done:
     return rc;
 }
 
-int vg_store_risk_load(vg_store *st, vg_risk_engine *e, const char *object)
+typedef struct lctx {
+    vg_risk_engine *e;
+    const vg_risk_config *c;
+    int filter;
+    char key[3][512]; /* the object asked for, normalised as a system, a user, other */
+} lctx;
+
+static int load_one(const vg_risk_event *re, void *ud)
+{
+    lctx *x = ud;
+    if (x->filter) {
+        char k[512];
+        vg__risk_normalize(x->c, re->object_type, re->object, k, sizeof k);
+        if (strcmp(k, x->key[re->object_type]) != 0)
+            return 0;
+    }
+    return vg_risk_engine_add(x->e, re, 0);
+}
+
+/* Stored risk events in id order (only objects holding one of like[3], when given). */
+static int each_risk_event(vg_store *st, char (*like)[512], vg_risk_event_fn fn, void *ud)
 {
     sqlite3_stmt *s;
-    const char *sql = object ? "SELECT id, time, time_ms, object, object_type, rule_id, rule_title,"
-                               " base_score, score, arithmetic, tactics, techniques, threats, ref"
-                               " FROM risk_events WHERE object = ? COLLATE NOCASE ORDER BY id"
-                             : "SELECT id, time, time_ms, object, object_type, rule_id, rule_title,"
-                               " base_score, score, arithmetic, tactics, techniques, threats, ref"
-                               " FROM risk_events ORDER BY id";
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, time, time_ms, object, object_type, rule_id, rule_title, base_score,"
+             " score, arithmetic, tactics, techniques, threats, ref FROM risk_events%s ORDER BY id",
+             like ? " WHERE object LIKE '%' || ?1 || '%' OR object LIKE '%' || ?2 || '%'"
+                    " OR object LIKE '%' || ?3 || '%'"
+                  : "");
     if (sqlite3_prepare_v2(vg__store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
         return db_fail(st, "reading risk events");
-    if (object)
-        sqlite3_bind_text(s, 1, object, -1, SQLITE_STATIC);
+    for (int k = 0; like && k < 3; k++)
+        sqlite3_bind_text(s, k + 1, like[k], -1, SQLITE_STATIC);
     int rc = 0;
     while (!rc && sqlite3_step(s) == SQLITE_ROW) {
         const char *ot = col(s, 4);
@@ -377,16 +476,35 @@ int vg_store_risk_load(vg_store *st, vg_risk_engine *e, const char *object)
                             sqlite3_column_double(s, 7),
                             sqlite3_column_double(s, 8),
                             col(s, 9)};
-        rc = vg_risk_engine_add(e, &re, 0);
+        rc = fn(&re, ud);
     }
     sqlite3_finalize(s);
     return rc;
 }
 
+int vg_store_risk_each(vg_store *st, vg_risk_event_fn fn, void *ud)
+{
+    return each_risk_event(st, NULL, fn, ud);
+}
+
+int vg_store_risk_load(vg_store *st, vg_risk_engine *e, const char *object)
+{
+    lctx x = {e, e->cfg, object != NULL, {"", "", ""}};
+    if (!object)
+        return each_risk_event(st, NULL, load_one, &x);
+    static const vg_risk_object_type types[] = {VG_RISK_SYSTEM, VG_RISK_USER, VG_RISK_OTHER};
+    for (int k = 0; k < 3; k++)
+        vg__risk_normalize(e->cfg, types[k], object, x.key[types[k]], sizeof x.key[0]);
+    return each_risk_event(st, x.key, load_one, &x);
+}
+
+/* A savepoint, so that notables can be recorded in a scan's transaction as well as alone. */
 int vg_store_notables_begin(vg_store *st)
 {
-    int rc = db_exec(st, "BEGIN IMMEDIATE");
-    return rc ? rc : db_exec(st, "UPDATE notables SET seen = 0");
+    int rc = db_exec(st, "SAVEPOINT vg_notables");
+    if (!rc && (rc = db_exec(st, "UPDATE notables SET seen = 0")))
+        db_exec(st, "ROLLBACK TO vg_notables; RELEASE vg_notables");
+    return rc;
 }
 
 int vg_store_notable_put(vg_store *st, const vg_notable *n, int *is_new)
@@ -454,7 +572,10 @@ done:
 int vg_store_notables_end(vg_store *st)
 {
     int rc = db_exec(st, "DELETE FROM notables WHERE seen = 0");
-    return rc ? (db_exec(st, "ROLLBACK"), rc) : db_exec(st, "COMMIT");
+    if (rc)
+        db_exec(st, "ROLLBACK TO vg_notables");
+    int rc2 = db_exec(st, "RELEASE vg_notables");
+    return rc ? rc : rc2;
 }
 
 int vg_store_notables(vg_store *st, const char *id, int (*fn)(const vg_store_notable *n, void *ud),
