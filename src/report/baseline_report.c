@@ -15,15 +15,10 @@
 #include "../base/base.h"
 #include "report.h"
 
-static void jstr(vg__buf *b, const char *s)
-{
-    vg__buf_json_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 static void kstr(vg__buf *b, const char *k, const char *v)
 {
     vg__buf_printf(b, ",\"%s\":", k);
-    jstr(b, v);
+    vg__report_str(b, v);
 }
 
 static const char *actor_kind(const vg_attack_obj *o)
@@ -55,7 +50,7 @@ static void source(vg__buf *b, const vg_baseline_item *it)
     vg__buf_adds(b, ",\"fields\":[");
     for (size_t k = 0; k < it->n_fields; k++) {
         vg__buf_adds(b, k ? ",{\"name\":" : "{\"name\":");
-        jstr(b, it->fields[k].name);
+        vg__report_str(b, it->fields[k].name);
         vg__buf_printf(b, ",\"events\":%llu,\"declared\":%s,\"pass\":%s}",
                        (unsigned long long)it->fields[k].events,
                        it->fields[k].declared ? "true" : "false",
@@ -83,7 +78,7 @@ static void item(vg__buf *b, const vg_baseline_item *it)
         vg__buf_adds(b, ",\"uncovered\":[");
         for (size_t k = 0; k < it->n_uncovered; k++) {
             vg__buf_adds(b, k ? ",{\"id\":" : "{\"id\":");
-            jstr(b, it->uncovered[k].tech->attack_id);
+            vg__report_str(b, it->uncovered[k].tech->attack_id);
             kstr(b, "name", it->uncovered[k].tech->name);
             kstr(b, "level", vg_gap_level_name(it->uncovered[k].level));
             vg__buf_adds(b, "}");
@@ -115,7 +110,7 @@ int vg_report_baseline_json(const vg_baseline *bl, const vg_coverage *c, char **
         item(&b, &it[i]);
     }
     vg__buf_adds(&b, "\n],\"attribution\":");
-    jstr(&b, vg_attack_notice());
+    vg__report_str(&b, vg_attack_notice());
     vg__buf_adds(&b, "}\n");
     return vg__report_take(&b, out, len);
 }
