@@ -94,5 +94,9 @@ int cmd_dump(int argc, char **argv, cli_opts *o);
 /* ---- risk-based alerting (cmd_risk.c) ---- */
 int cmd_risk(int argc, char **argv, cli_opts *o);
 int cmd_notables(int argc, char **argv, cli_opts *o);
+/* The risk configuration: built-in defaults, then each file given (may be NULL); problems are
+ * printed; NULL on failure. */
+vg_risk_config *cli_risk_config(const char *config, const char *irules, const char *assets,
+                                const char *identities);
 
 #endif

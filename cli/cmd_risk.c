@@ -63,7 +63,8 @@ static int parse(int argc, char **argv, int first, const char *cmd, risk_opts *r
     return 0;
 }
 
-static vg_risk_config *load_config(const risk_opts *r)
+vg_risk_config *cli_risk_config(const char *config, const char *irules, const char *assets,
+                                const char *identities)
 {
     vg_risk_config *c;
     if (vg_risk_config_new(&c)) {
@@ -72,14 +73,14 @@ static vg_risk_config *load_config(const risk_opts *r)
     }
     vg_diags *d = vg_diags_new();
     int rc = 0;
-    if (!rc && r->config)
-        rc = vg_risk_config_load(c, r->config, d);
-    if (!rc && r->irules)
-        rc = vg_risk_config_load_rules(c, r->irules, d);
-    if (!rc && r->assets)
-        rc = vg_risk_config_load_assets(c, r->assets, d);
-    if (!rc && r->identities)
-        rc = vg_risk_config_load_identities(c, r->identities, d);
+    if (!rc && config)
+        rc = vg_risk_config_load(c, config, d);
+    if (!rc && irules)
+        rc = vg_risk_config_load_rules(c, irules, d);
+    if (!rc && assets)
+        rc = vg_risk_config_load_assets(c, assets, d);
+    if (!rc && identities)
+        rc = vg_risk_config_load_identities(c, identities, d);
     cli_print_diags(d, stderr, 0);
     vg_diags_free(d);
     if (rc) {
@@ -218,7 +219,7 @@ static int run_risk(int argc, char **argv, cli_opts *o)
                                 "--risk-events FILE");
         return EXIT_USAGE;
     }
-    vg_risk_config *c = load_config(&r);
+    vg_risk_config *c = cli_risk_config(r.config, r.irules, r.assets, r.identities);
     if (!c)
         return EXIT_INPUT;
     vg_attack *kb = NULL;
@@ -284,8 +285,8 @@ static int run_show(int argc, char **argv, cli_opts *o)
         cli_usage_error("risk show", "give one OBJECT and --db FILE");
         return EXIT_USAGE;
     }
-    vg_risk_config *c;
-    if (vg_risk_config_new(&c))
+    vg_risk_config *c = cli_risk_config(r.config, NULL, NULL, NULL);
+    if (!c)
         return EXIT_INPUT;
     vg_diags *d = vg_diags_new();
     vg_store *st = NULL;

@@ -158,6 +158,18 @@ static int parse_args(int argc, char **argv, scan_state *st)
             st->form = f;
         } else if (OPT("--db")) {
             st->db = v;
+        } else if (strcmp(a, "--risk") == 0) {
+            st->risk = 1;
+        } else if (OPT("--risk-config")) {
+            st->risk_config = v;
+        } else if (OPT("--incident-rules")) {
+            st->incident_rules = v;
+        } else if (OPT("--assets")) {
+            st->assets = v;
+        } else if (OPT("--identities")) {
+            st->identities = v;
+        } else if (OPT("--notables")) {
+            st->notables_out = v;
         } else if (OPT("--placeholders")) {
             st->placeholders = v;
         } else if (OPT("-j") || OPT("--threads")) {
@@ -182,6 +194,12 @@ static int parse_args(int argc, char **argv, scan_state *st)
     }
     if (!st->n_paths) {
         cli_usage_error("scan", "give at least one EVTX or JSON-lines file or folder");
+        return -1;
+    }
+    if (!st->risk && (st->risk_config || st->incident_rules || st->assets || st->identities ||
+                      st->notables_out)) {
+        cli_usage_error("scan", "--risk-config, --incident-rules, --assets, --identities and "
+                                "--notables go with --risk");
         return -1;
     }
     return 0;
@@ -391,7 +409,7 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     vg_diags_free(d);
     for (int i = 0; i < st.n_paths; i++)
         expand(&st, st.paths[i], 1);
-    if (st.db && scan_db_open(&st)) {
+    if ((st.risk && scan_risk_open(&st)) || ((st.db || st.risk) && scan_db_open(&st))) {
         scan_free(&st);
         return EXIT_INPUT;
     }
@@ -405,9 +423,13 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     }
     progress(&st, 1);
     st.elapsed = now() - st.started;
+    if (st.risk)
+        scan_risk_finish(&st);
     scan_output(&st);
-    if (st.db)
+    if (st.store)
         scan_db_close(&st);
+    if (st.risk)
+        scan_risk_report(&st);
     int exit_code = st.input_errors ? EXIT_INPUT : EXIT_OK;
     scan_free(&st);
     return exit_code;

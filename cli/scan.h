@@ -1,6 +1,7 @@
 /*
  * scan.h - state shared by the parts of `vigil scan` (cmd_scan.c reads and matches,
- * scan_out.c filters, keeps, sorts and prints rows, and writes the store).
+ * scan_out.c filters, keeps, sorts and prints rows, and writes the store, scan_risk.c turns
+ * matches into risk events and notables with --risk).
  */
 #ifndef VG_CLI_SCAN_H
 #define VG_CLI_SCAN_H
@@ -64,6 +65,10 @@ typedef struct scan_state {
     vg_store *store;
     int64_t scan_id;
     double started, last_progress, elapsed;
+    /* --risk (scan_risk.c) */
+    int risk;
+    const char *risk_config, *incident_rules, *assets, *identities, *notables_out;
+    struct scan_risk *rk;
 } scan_state;
 
 int scan_rule_selected(scan_state *st, const vg_rule *r);
@@ -74,5 +79,15 @@ void scan_output(scan_state *st);
 int scan_db_open(scan_state *st);
 void scan_db_close(scan_state *st);
 void scan_free(scan_state *st);
+
+/* --risk (scan_risk.c): open before scan_db_open (it opens the store, in memory without --db);
+ * match for each stored match, under st->lock; finish after the workers, before the store is
+ * closed; report after the summary; free last. */
+typedef struct scan_risk scan_risk;
+int scan_risk_open(scan_state *st);
+void scan_risk_match(scan_state *st, const vg_rule *r);
+void scan_risk_finish(scan_state *st);
+void scan_risk_report(scan_state *st);
+void scan_risk_free(scan_state *st);
 
 #endif

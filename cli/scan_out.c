@@ -283,6 +283,8 @@ void scan_add_row(scan_state *st, scan_worker *w, const vg_rule *r)
             json,           jlen};
         if (vg_store_add_rule(st->store, r) || vg_store_add_match(st->store, &m))
             st->input_errors++;
+        else if (st->rk)
+            scan_risk_match(st, r);
     }
 }
 
@@ -540,7 +542,7 @@ void scan_output(scan_state *st)
 int scan_db_open(scan_state *st)
 {
     vg_diags *d = vg_diags_new();
-    int rc = vg_store_open(st->db, &st->store, d);
+    int rc = st->store ? 0 : vg_store_open(st->db, &st->store, d); /* --risk opened it */
     if (!rc) {
         char cmd[2048];
         size_t k = (size_t)snprintf(cmd, sizeof cmd, "vigil scan");
@@ -550,7 +552,8 @@ int scan_db_open(scan_state *st)
     }
     if (rc) {
         cli_print_diags(d, stderr, 0);
-        fprintf(stderr, "vigil: %s: cannot use the database: %s\n", st->db, vg_strerror(rc));
+        fprintf(stderr, "vigil: %s: cannot use the database: %s\n", st->db ? st->db : "memory",
+                vg_strerror(rc));
     }
     vg_diags_free(d);
     return rc;
@@ -568,15 +571,18 @@ void scan_db_close(scan_state *st)
     if (rc) {
         fprintf(stderr, "vigil: %s: the scan was not stored: %s\n", st->db, vg_strerror(rc));
         st->input_errors++;
-    } else if (!st->opts->quiet) {
+    } else if (!st->opts->quiet && st->db) {
         fprintf(stderr, "stored scan %lld in %s\n", (long long)st->scan_id, st->db);
     }
+    if (st->rk)
+        return; /* scan_risk_free closes it */
     vg_store_close(st->store);
     st->store = NULL;
 }
 
 void scan_free(scan_state *st)
 {
+    scan_risk_free(st);
     for (size_t i = 0; i < st->n_rows; i++) {
         scan_row *r = &st->rows[i];
         free(r->time);
