@@ -296,36 +296,26 @@ static void print_enable(const vg_needs *n)
         printf("\nNothing to enable: no missing source would make one of these rules active.\n");
 }
 
-int cmd_data_needs(int argc, char **argv, cli_opts *o)
+/* Print or write what `data needs` found. */
+static int needs_output(const vg_needs *n, const needs_args *a, const cov_ctx *x)
 {
-    cov_ctx x = {.o = o, .cmd = "data needs"};
-    needs_args a = {0};
-    int rc = parse(argc, argv, &x, &a, 0);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    vg_sources *facts = NULL;
-    vg_needs *n = NULL;
-    rc = prepare(&x, &a, &facts, &n);
-    if (!rc && (!a.format || !strcmp(a.format, "text"))) {
-        print_header("data needs", &x);
+    if (!a->format || !strcmp(a->format, "text")) {
+        print_header("data needs", x);
         const vg_need_tech *t;
         size_t nt = vg_needs_techniques(n, &t);
         for (size_t i = 0; i < nt; i++)
-            print_tech(&t[i], &x);
+            print_tech(&t[i], x);
         print_enable(n);
-        if (!o->quiet)
+        if (!x->o->quiet)
             printf("\n%s\n", vg_attack_notice());
-    } else if (!rc) {
-        char *text = NULL;
-        size_t len = 0;
-        int r = a.format && !strcmp(a.format, "json") ? vg_report_needs_json(n, &text, &len)
-                                                      : vg_report_needs_markdown(n, &text, &len);
-        rc = r ? EXIT_INPUT : cov_write(a.out, text, len);
-        free(text);
+        return EXIT_OK;
     }
-    vg_needs_free(n);
-    vg_sources_free(facts);
-    cov_free(&x);
+    char *text = NULL;
+    size_t len = 0;
+    int r = !strcmp(a->format, "json") ? vg_report_needs_json(n, &text, &len)
+                                       : vg_report_needs_markdown(n, &text, &len);
+    int rc = r ? EXIT_INPUT : cov_write(a->out, text, len);
+    free(text);
     return rc;
 }
 
@@ -379,33 +369,52 @@ static void print_steps(const vg_needs *n, const vg_next_step *st, size_t count,
     }
 }
 
-int cmd_data_next(int argc, char **argv, cli_opts *o)
+/* Rank and print or write what `data next` found. */
+static int next_output(vg_needs *n, const needs_args *a, const cov_ctx *x)
 {
-    cov_ctx x = {.o = o, .cmd = "data next"};
+    const vg_next_step *steps = NULL;
+    size_t count = 0;
+    if (vg_needs_next(n, (size_t)a->limit, &steps, &count))
+        return EXIT_INPUT;
+    if (!a->format || strcmp(a->format, "json")) {
+        print_steps(n, steps, count, x, a->n_groups > 0);
+        if (!x->o->quiet)
+            printf("\n%s\n", vg_attack_notice());
+        return EXIT_OK;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = vg_report_next_json(n, steps, count, &text, &len) ? EXIT_INPUT
+                                                               : cov_write(a->out, text, len);
+    free(text);
+    return rc;
+}
+
+/* `data needs` (next = 0) and `data next` (next = 1). */
+static int run(int argc, char **argv, cli_opts *o, int next)
+{
+    cov_ctx x = {.o = o, .cmd = next ? "data next" : "data needs"};
     needs_args a = {.limit = 10};
-    int rc = parse(argc, argv, &x, &a, 1);
+    int rc = parse(argc, argv, &x, &a, next);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
     vg_sources *facts = NULL;
     vg_needs *n = NULL;
     rc = prepare(&x, &a, &facts, &n);
-    const vg_next_step *steps = NULL;
-    size_t count = 0;
-    if (!rc && vg_needs_next(n, (size_t)a.limit, &steps, &count))
-        rc = EXIT_INPUT;
-    if (!rc && a.format && !strcmp(a.format, "json")) {
-        char *text = NULL;
-        size_t len = 0;
-        rc = vg_report_next_json(n, steps, count, &text, &len) ? EXIT_INPUT
-                                                               : cov_write(a.out, text, len);
-        free(text);
-    } else if (!rc) {
-        print_steps(n, steps, count, &x, a.n_groups > 0);
-        if (!o->quiet)
-            printf("\n%s\n", vg_attack_notice());
-    }
+    if (!rc)
+        rc = next ? next_output(n, &a, &x) : needs_output(n, &a, &x);
     vg_needs_free(n);
     vg_sources_free(facts);
     cov_free(&x);
     return rc;
+}
+
+int cmd_data_needs(int argc, char **argv, cli_opts *o)
+{
+    return run(argc, argv, o, 0);
+}
+
+int cmd_data_next(int argc, char **argv, cli_opts *o)
+{
+    return run(argc, argv, o, 1);
 }

@@ -25,7 +25,6 @@
  * covered x 10000 >= required x techniques, so reaching exactly the target passes and the
  * reached share, rounded down, never reads higher than what was reached.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,19 +50,8 @@ typedef struct parse {
     int nomem;
 } parse;
 
-static void bad(parse *p, const vg__ynode *n, const char *fmt, ...) VG_PRINTF(3, 4);
-static void bad(parse *p, const vg__ynode *n, const char *fmt, ...)
-{
-    char msg[VG_DIAG_MAX_MESSAGE];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    /* no node: the document is empty, the problem is at its start */
-    vg__diag_add(p->d, VG_ERR_TYPE, VG_SEV_ERROR, p->file, n ? n->line : 1, n ? n->col : 1,
-                 n ? n->offset : 0, NULL, "%s", msg);
-    p->errors++;
-}
+/* no node: the document is empty, the problem is at its start */
+#define bad(p, n, ...) (vg__yaml_error((p)->d, (p)->file, (n), __VA_ARGS__), (p)->errors++)
 
 /* Report the keys of map m that are not in allowed (NULL-terminated). */
 static void check_keys(parse *p, const vg__ynode *m, const char *const *allowed,

@@ -10,7 +10,6 @@
  * twice is an error with file, line and column, and the file is refused. Lookups are linear:
  * the file holds a few dozen channels.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,18 +50,8 @@ typedef struct loader {
     int errors;
 } loader;
 
-static void err(loader *l, const vg__ynode *at, const char *fmt, ...) VG_PRINTF(3, 4);
-static void err(loader *l, const vg__ynode *at, const char *fmt, ...)
-{
-    char msg[VG_DIAG_MAX_MESSAGE];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    vg__diag_add(l->d, VG_ERR_TYPE, VG_SEV_ERROR, l->file, at ? at->line : 0, at ? at->col : 0,
-                 at ? at->offset : 0, NULL, "%s", msg);
-    l->errors++;
-}
+/* An error at node at (NULL: the start of the file), counted. */
+#define err(l, at, ...) (vg__yaml_error((l)->d, (l)->file, (at), __VA_ARGS__), (l)->errors++)
 
 static int ieq(const char *a, const char *b)
 {

@@ -6,6 +6,7 @@
  * anchored node (shared, never copied), so alias bombs cost nothing. Nesting is bounded by
  * VG_YAML_MAX_DEPTH and node count by VG_YAML_MAX_NODES.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -268,6 +269,17 @@ int vg__yaml_is_bool(const vg__ynode *n, int *v)
         }
     }
     return 0;
+}
+
+void vg__yaml_error(vg_diags *d, const char *file, const vg__ynode *n, const char *fmt, ...)
+{
+    char msg[VG_DIAG_MAX_MESSAGE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    vg__diag_add(d, VG_ERR_TYPE, VG_SEV_ERROR, file, n ? n->line : 1, n ? n->col : 1,
+                 n ? n->offset : 0, NULL, "%s", msg);
 }
 
 int vg__yaml_is_number(const vg__ynode *n)

@@ -52,4 +52,9 @@ int vg__yaml_is_bool(const vg__ynode *n, int *v);
 /* Plain scalar that is an integer or float. */
 int vg__yaml_is_number(const vg__ynode *n);
 
+/* An error diagnostic (VG_ERR_TYPE) at node n, or at the start of the file when n is NULL,
+ * its message formatted like printf: for readers of YAML files that check what they read. */
+void vg__yaml_error(vg_diags *d, const char *file, const vg__ynode *n, const char *fmt, ...)
+    VG_PRINTF(4, 5);
+
 #endif
