@@ -17,6 +17,14 @@
  * in strictly increasing time (an equal timestamp is not "after"); when a correlation fires,
  * the alerts in its window are consumed, so one burst raises one match, not one per alert.
  * Conditions are checked as each alert enters the window.
+ *
+ * Chains (Sigma v2.1: a correlation's rules may be correlations): a match of the referenced
+ * correlation is an alert of it, at the time of its last contributing alert, whose fields are
+ * the referenced correlation's group-by fields with their values (aliases map them like any
+ * field); its references are those of all the alerts behind it. Correlations are evaluated in
+ * an order where every correlation comes after those it references. A reference cycle (A -> B
+ * -> A, or A -> A) is an error reported at the reference that closes it, with file, line and
+ * column; the correlations in it, and those that reference a skipped correlation, are skipped.
  */
 #include <math.h>
 #include <stdio.h>
@@ -33,11 +41,14 @@ enum { CT_EVENT_COUNT, CT_VALUE_COUNT, CT_TEMPORAL, CT_ORDERED, CT_SUM, CT_AVG, 
 
 typedef struct crec {
     int64_t t;
-    int64_t ref;
+    int64_t ref;   /* the caller's reference, or (chained) the first in chain_refs */
+    uint32_t nref; /* chained: how many references in chain_refs; 0 = a plain alert */
     uint32_t group, val, seq;
+    uint32_t gv; /* offset of its group-by value ids in the correlation's gvals */
     uint16_t pos;
+    uint8_t chained;
+    uint8_t has_num;
     double num;
-    int has_num;
 } crec;
 
 typedef struct corr {
@@ -55,16 +66,23 @@ typedef struct corr {
     int has_cond;
     double percentile;
     int generate;
-    vg__vec recs; /* crec */
+    int chain[MAX_REFS]; /* index of the referenced correlation, or -1 for a detection rule */
+    int dead;            /* skipped: it references a skipped correlation or is in a cycle */
+    int mark;            /* cycle search: 0 unvisited, 1 on the path, 2 done */
+    vg__vec recs;        /* crec */
+    vg__vec gvals;       /* uint32 value ids of each record's group-by fields */
 } corr;
 
 struct vg_correlator {
     const vg_ruleset *rs;
     vg__vec corrs; /* corr */
+    vg__vec order; /* int: evaluation order (referenced correlations first), live ones only */
     vg__arena arena;
     vg__smap strmap;
     vg__vec strs;
     vg__buf key;
+    vg__vec chain_refs; /* int64: the references behind chained records */
+    vg__vec refbuf;     /* int64: scratch for a match's references */
 };
 
 static uint32_t cintern(vg_correlator *c, const char *s, size_t n)
@@ -108,17 +126,16 @@ static int plan(vg_correlator *c, const vg__rule *r, corr *k, vg_diags *diags)
         return VG_ERR_SYNTAX;
     for (size_t i = 0; i < r->n_corr_rules; i++) {
         const vg_rule *ref = vg_ruleset_find(c->rs, r->corr_rules[i]);
-        const char *why = !ref                               ? "is not loaded"
-                          : ref->kind == VG_RULE_CORRELATION ? "is a correlation (chains "
-                                                               "are not evaluated yet)"
-                          : k->n_refs == MAX_REFS            ? "is one rule too many"
-                                                             : NULL;
+        const char *why = !ref                    ? "is not loaded"
+                          : k->n_refs == MAX_REFS ? "is one rule too many"
+                                                  : NULL;
         if (why) {
             vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, r->pub.file, r->pub.line, 1, 0,
                          r->pub.id, "correlation '%s': rule '%s' %s; the correlation is skipped",
                          r->pub.title, r->corr_rules[i], why);
             return VG_ERR_REF;
         }
+        k->chain[k->n_refs] = -1;
         k->refs[k->n_refs++] = ref;
     }
     const vg__ynode *gb = vg__yaml_get(m, "group-by");
@@ -156,6 +173,122 @@ static int plan(vg_correlator *c, const vg__rule *r, corr *k, vg_diags *diags)
     return 0;
 }
 
+static const char *rule_name(const vg_rule *r)
+{
+    return *r->name ? r->name : r->id;
+}
+
+/* The YAML node of the p-th entry of a correlation's rules, for diagnostics. */
+static const vg__ynode *ref_node(const corr *k, size_t p)
+{
+    const vg__ynode *n = vg__yaml_get(((const vg__rule *)k->rule)->corr, "rules");
+    if (n && n->type == VG_Y_SEQ && p < n->n)
+        return n->items[p];
+    return n;
+}
+
+/* Depth-first search for reference cycles from k; path holds the correlations on the way. */
+static void find_cycles(vg_correlator *c, size_t k, size_t *path, size_t depth, vg_diags *diags)
+{
+    corr *ks = c->corrs.ptr;
+    ks[k].mark = 1;
+    path[depth] = k;
+    for (size_t p = 0; p < ks[k].n_refs; p++) {
+        int j = ks[k].chain[p];
+        if (j < 0 || ks[j].dead)
+            continue;
+        if (ks[j].mark == 0) {
+            find_cycles(c, (size_t)j, path, depth + 1, diags);
+            continue;
+        }
+        if (ks[j].mark != 1)
+            continue;
+        /* a cycle: path from j to k, closed by this reference */
+        size_t from = depth;
+        while (path[from] != (size_t)j)
+            from--;
+        char text[VG_DIAG_MAX_MESSAGE / 2];
+        size_t len = 0;
+        for (size_t i = from; i <= depth && len < sizeof text; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s -> ",
+                                    rule_name(ks[path[i]].rule));
+        if (len < sizeof text)
+            snprintf(text + len, sizeof text - len, "%s", rule_name(ks[j].rule));
+        const vg__ynode *at = ref_node(&ks[k], p);
+        vg__diag_add(diags, VG_ERR_REF, VG_SEV_ERROR, ks[k].rule->file,
+                     at ? at->line : ks[k].rule->line, at ? at->col : 1, at ? at->offset : 0,
+                     ks[k].rule->id,
+                     "correlation '%s' is in a reference cycle: %s; the correlations in it are "
+                     "skipped",
+                     ks[k].rule->title, text);
+        for (size_t i = from; i <= depth; i++)
+            ks[path[i]].dead = 1;
+    }
+    ks[k].mark = 2;
+}
+
+/* Post-order: the correlations k references come before k. */
+static int add_in_order(vg_correlator *c, size_t k)
+{
+    corr *ks = c->corrs.ptr;
+    if (ks[k].mark == 3)
+        return 0;
+    ks[k].mark = 3;
+    for (size_t p = 0; p < ks[k].n_refs; p++)
+        if (ks[k].chain[p] >= 0 && add_in_order(c, (size_t)ks[k].chain[p]))
+            return VG_ERR_NOMEM;
+    int *slot = vg__vec_push(&c->order, sizeof *slot);
+    if (!slot)
+        return VG_ERR_NOMEM;
+    *slot = (int)k;
+    return 0;
+}
+
+/* Resolve references to correlations, skip cycles and what depends on skipped ones, and put
+ * the rest in evaluation order. */
+static int link_chains(vg_correlator *c, vg_diags *diags)
+{
+    corr *ks = c->corrs.ptr;
+    size_t n = c->corrs.len;
+    for (size_t k = 0; k < n; k++)
+        for (size_t p = 0; p < ks[k].n_refs; p++) {
+            if (ks[k].refs[p]->kind != VG_RULE_CORRELATION)
+                continue;
+            size_t j = 0;
+            while (j < n && ks[j].rule != ks[k].refs[p])
+                j++;
+            ks[k].chain[p] = j < n ? (int)j : -2; /* -2: a correlation that was not planned */
+        }
+    size_t *path = malloc((n ? n : 1) * sizeof *path);
+    if (!path)
+        return VG_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++)
+        if (!ks[k].mark)
+            find_cycles(c, k, path, 0, diags);
+    free(path);
+    for (int changed = 1; changed;) { /* what references a skipped correlation is skipped */
+        changed = 0;
+        for (size_t k = 0; k < n; k++)
+            for (size_t p = 0; p < ks[k].n_refs && !ks[k].dead; p++) {
+                int j = ks[k].chain[p];
+                if (j == -2 || (j >= 0 && ks[j].dead)) {
+                    ks[k].dead = changed = 1;
+                    const vg__ynode *at = ref_node(&ks[k], p);
+                    vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, ks[k].rule->file,
+                                 at ? at->line : ks[k].rule->line, at ? at->col : 1,
+                                 at ? at->offset : 0, ks[k].rule->id,
+                                 "correlation '%s': correlation '%s' is skipped, so this one "
+                                 "is too",
+                                 ks[k].rule->title, rule_name(ks[k].refs[p]));
+                }
+            }
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!ks[k].dead && add_in_order(c, k))
+            return VG_ERR_NOMEM;
+    return 0;
+}
+
 int vg_correlator_new(const vg_ruleset *rs, vg_correlator **out, vg_diags *diags)
 {
     vg_correlator *c = calloc(1, sizeof *c);
@@ -182,6 +315,10 @@ int vg_correlator_new(const vg_ruleset *rs, vg_correlator **out, vg_diags *diags
         }
         *slot = k;
     }
+    if (link_chains(c, diags)) {
+        vg_correlator_free(c);
+        return VG_ERR_NOMEM;
+    }
     *out = c;
     return 0;
 }
@@ -191,9 +328,14 @@ void vg_correlator_free(vg_correlator *c)
     if (!c)
         return;
     corr *k = c->corrs.ptr;
-    for (size_t i = 0; i < c->corrs.len; i++)
+    for (size_t i = 0; i < c->corrs.len; i++) {
         vg__vec_free(&k[i].recs);
+        vg__vec_free(&k[i].gvals);
+    }
     vg__vec_free(&c->corrs);
+    vg__vec_free(&c->order);
+    vg__vec_free(&c->chain_refs);
+    vg__vec_free(&c->refbuf);
     vg__smap_free(&c->strmap);
     vg__vec_free(&c->strs);
     vg__buf_free(&c->key);
@@ -203,7 +345,7 @@ void vg_correlator_free(vg_correlator *c)
 
 size_t vg_correlator_count(const vg_correlator *c)
 {
-    return c->corrs.len;
+    return c->order.len;
 }
 
 int vg_correlator_generates(const vg_correlator *c, const vg_rule *rule)
@@ -211,13 +353,25 @@ int vg_correlator_generates(const vg_correlator *c, const vg_rule *rule)
     const corr *k = c->corrs.ptr;
     int referenced = 0;
     for (size_t i = 0; i < c->corrs.len; i++)
-        for (size_t j = 0; j < k[i].n_refs; j++)
+        for (size_t j = 0; j < k[i].n_refs && !k[i].dead; j++)
             if (k[i].refs[j] == rule) {
                 if (k[i].generate)
                     return 1;
                 referenced = 1;
             }
     return !referenced;
+}
+
+/* The numeric value of a record's value field, when it is a number. */
+static void set_number(crec *x, vg_str v)
+{
+    if (v.ptr && v.len && v.len < 64) {
+        char num[64], *end;
+        memcpy(num, v.ptr, v.len);
+        num[v.len] = 0;
+        x->num = strtod(num, &end);
+        x->has_num = end != num && !*end && isfinite(x->num);
+    }
 }
 
 int vg_correlator_add(vg_correlator *c, const vg_rule *rule, const vg_event *ev, int64_t ref)
@@ -227,21 +381,28 @@ int vg_correlator_add(vg_correlator *c, const vg_rule *rule, const vg_event *ev,
     if (!ts.ptr || vg_risk_parse_time(ts.ptr, ts.len, &t))
         return 0;
     corr *k = c->corrs.ptr;
+    if (rule->kind == VG_RULE_CORRELATION)
+        return 0; /* their alerts are their matches (vg_correlator_run) */
     for (size_t i = 0; i < c->corrs.len; i++)
-        for (size_t p = 0; p < k[i].n_refs; p++) {
+        for (size_t p = 0; p < k[i].n_refs && !k[i].dead; p++) {
             if (k[i].refs[p] != rule)
                 continue;
             c->key.len = 0;
+            uint32_t gv = (uint32_t)k[i].gvals.len;
             for (size_t g = 0; g < k[i].n_group; g++) {
                 vg_str v = vg_event_get(ev, k[i].gfield[p][g]);
                 vg__buf_printf(&c->key, "%s%s=%.*s", g ? ", " : "", k[i].group[g], (int)v.len,
                                v.ptr ? v.ptr : "");
+                uint32_t *id = vg__vec_push(&k[i].gvals, sizeof *id);
+                if (!id || (*id = cintern(c, v.ptr ? v.ptr : "", v.len)) == UINT32_MAX)
+                    return VG_ERR_NOMEM;
             }
             crec *x = vg__vec_push(&k[i].recs, sizeof *x);
             if (!x || c->key.oom)
                 return VG_ERR_NOMEM;
             x->t = t;
             x->ref = ref;
+            x->gv = gv;
             x->pos = (uint16_t)p;
             x->seq = (uint32_t)(k[i].recs.len - 1);
             x->group = cintern(c, c->key.ptr ? c->key.ptr : "", c->key.len);
@@ -249,13 +410,7 @@ int vg_correlator_add(vg_correlator *c, const vg_rule *rule, const vg_event *ev,
             x->val = cintern(c, v.ptr ? v.ptr : "", v.len);
             if (x->group == UINT32_MAX || x->val == UINT32_MAX)
                 return VG_ERR_NOMEM;
-            if (v.ptr && v.len && v.len < 64) {
-                char num[64], *end;
-                memcpy(num, v.ptr, v.len);
-                num[v.len] = 0;
-                x->num = strtod(num, &end);
-                x->has_num = end != num && !*end && isfinite(x->num);
-            }
+            set_number(x, v);
             break; /* a rule listed twice is recorded once, at its first position */
         }
     return 0;
@@ -354,10 +509,89 @@ static int ordered_chain(const corr *k, const crec *r, size_t lo, size_t hi, siz
     return 1;
 }
 
-static int run_group(vg_correlator *c, corr *k, crec *r, size_t a, size_t b,
-                     int (*fn)(const vg_corr_match *, void *), void *ud, double *scratch,
-                     uint32_t *seen_val, int64_t *refs)
+/* The references behind records r[i] (chained ones stand for all the alerts of their match)
+ * appended to c->refbuf. */
+static int push_refs(vg_correlator *c, const crec *x)
 {
+    const int64_t *chain = c->chain_refs.ptr;
+    size_t n = x->nref ? x->nref : 1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t *slot = vg__vec_push(&c->refbuf, sizeof *slot);
+        if (!slot)
+            return VG_ERR_NOMEM;
+        *slot = x->nref ? chain[x->ref + (int64_t)i] : x->ref;
+    }
+    return 0;
+}
+
+/* Field f of a match of correlation k whose last record is last: the value id of one of k's
+ * group-by fields, else the empty string. */
+static uint32_t match_field(const corr *k, const crec *last, const char *f)
+{
+    const uint32_t *kv = k->gvals.ptr;
+    for (size_t g = 0; f && g < k->n_group; g++)
+        if (strcmp(k->group[g], f) == 0)
+            return kv[last->gv + g];
+    return 0;
+}
+
+/* A match of correlation k (its last record r) becomes an alert of every live correlation that
+ * references k: its fields are k's group-by fields, its references m's. */
+static int feed_chains(vg_correlator *c, size_t ki, const crec *last, const vg_corr_match *m)
+{
+    corr *ks = c->corrs.ptr;
+    const corr *k = &ks[ki];
+    for (size_t oi = 0; oi < c->corrs.len; oi++) {
+        corr *o = &ks[oi];
+        size_t p = 0;
+        while (p < o->n_refs && o->chain[p] != (int)ki)
+            p++;
+        if (o->dead || p == o->n_refs)
+            continue;
+        c->key.len = 0;
+        uint32_t gv = (uint32_t)o->gvals.len;
+        for (size_t g = 0; g < o->n_group; g++) {
+            uint32_t v = match_field(k, last, o->gfield[p][g]);
+            uint32_t *slot = vg__vec_push(&o->gvals, sizeof *slot);
+            if (!slot)
+                return VG_ERR_NOMEM;
+            *slot = v;
+            vg__buf_printf(&c->key, "%s%s=%s", g ? ", " : "", o->group[g],
+                           ((const char *const *)c->strs.ptr)[v]);
+        }
+        uint32_t val = match_field(k, last, o->vfield[p]);
+        int64_t first = (int64_t)c->chain_refs.len;
+        for (size_t i = 0; i < m->n_refs; i++) {
+            int64_t *slot = vg__vec_push(&c->chain_refs, sizeof *slot);
+            if (!slot)
+                return VG_ERR_NOMEM;
+            *slot = m->refs[i];
+        }
+        crec *x = vg__vec_push(&o->recs, sizeof *x);
+        if (!x || c->key.oom)
+            return VG_ERR_NOMEM;
+        x->t = m->end_ms;
+        x->ref = first;
+        x->nref = (uint32_t)m->n_refs;
+        x->gv = gv;
+        x->pos = (uint16_t)p;
+        x->chained = 1;
+        x->seq = (uint32_t)(o->recs.len - 1);
+        x->group = cintern(c, c->key.ptr ? c->key.ptr : "", c->key.len);
+        x->val = val;
+        const char *vs = ((const char *const *)c->strs.ptr)[val];
+        set_number(x, (vg_str){vs, strlen(vs)});
+        if (x->group == UINT32_MAX)
+            return VG_ERR_NOMEM;
+    }
+    return 0;
+}
+
+static int run_group(vg_correlator *c, size_t ki, crec *r, size_t a, size_t b,
+                     int (*fn)(const vg_corr_match *, void *), void *ud, double *scratch,
+                     uint32_t *seen_val)
+{
+    corr *k = &((corr *)c->corrs.ptr)[ki];
     size_t lo = a;
     int matches = 0;
     for (size_t hi = a; hi < b; hi++) {
@@ -381,21 +615,30 @@ static int run_group(vg_correlator *c, corr *k, crec *r, size_t a, size_t b,
         }
         if (!fire)
             continue;
-        size_t n = 0;
+        c->refbuf.len = 0;
+        int rc = 0;
         if (use_chain)
-            for (size_t p = 0; p < k->n_refs; p++)
-                refs[n++] = r[chain[p]].ref;
+            for (size_t p = 0; p < k->n_refs && !rc; p++)
+                rc = push_refs(c, &r[chain[p]]);
         else
-            for (size_t i = lo; i <= hi; i++)
-                refs[n++] = r[i].ref;
-        vg_corr_match m = {k->rule, use_chain ? r[chain[0]].t : r[lo].t,
-                           r[hi].t, ((const char *const *)c->strs.ptr)[r[hi].group],
-                           v,       refs,
-                           n};
+            for (size_t i = lo; i <= hi && !rc; i++)
+                rc = push_refs(c, &r[i]);
+        if (rc)
+            return rc;
+        vg_corr_match m = {k->rule,
+                           use_chain ? r[chain[0]].t : r[lo].t,
+                           r[hi].t,
+                           ((const char *const *)c->strs.ptr)[r[hi].group],
+                           v,
+                           c->refbuf.ptr,
+                           c->refbuf.len};
         matches++;
-        int rc = fn ? fn(&m, ud) : 0;
+        rc = fn ? fn(&m, ud) : 0;
         if (rc)
             return rc < 0 ? rc : -rc;
+        if ((rc = feed_chains(c, ki, &r[hi], &m)))
+            return rc;
+        k = &((corr *)c->corrs.ptr)[ki];
         lo = hi + 1; /* consumed */
     }
     return matches;
@@ -403,24 +646,36 @@ static int run_group(vg_correlator *c, corr *k, crec *r, size_t a, size_t b,
 
 int vg_correlator_run(vg_correlator *c, int (*fn)(const vg_corr_match *m, void *ud), void *ud)
 {
-    corr *k = c->corrs.ptr;
+    corr *ks = c->corrs.ptr;
     int total = 0, rc = 0;
-    for (size_t i = 0; i < c->corrs.len && !rc; i++) {
-        crec *r = k[i].recs.ptr;
-        size_t n = k[i].recs.len;
+    /* chained records of an earlier run are made again */
+    for (size_t i = 0; i < c->corrs.len; i++) {
+        crec *r = ks[i].recs.ptr;
+        size_t n = 0;
+        for (size_t j = 0; j < ks[i].recs.len; j++)
+            if (!r[j].chained)
+                r[n++] = r[j];
+        ks[i].recs.len = n;
+    }
+    c->chain_refs.len = 0;
+    const int *order = c->order.ptr;
+    for (size_t o = 0; o < c->order.len && !rc; o++) {
+        size_t i = (size_t)order[o];
+        corr *k = &ks[i];
+        crec *r = k->recs.ptr;
+        size_t n = k->recs.len;
         if (!n)
             continue;
         qsort(r, n, sizeof *r, cmp_crec);
         double *scratch = malloc(n * sizeof *scratch);
-        int64_t *refs = malloc(n * sizeof *refs);
         uint32_t *seen = calloc(c->strs.len + 1, sizeof *seen);
-        if (!scratch || !refs || !seen)
+        if (!scratch || !seen)
             rc = VG_ERR_NOMEM;
         for (size_t a = 0; a < n && !rc;) {
             size_t b = a;
             while (b < n && r[b].group == r[a].group)
                 b++;
-            int m = run_group(c, &k[i], r, a, b, fn, ud, scratch, seen, refs);
+            int m = run_group(c, i, r, a, b, fn, ud, scratch, seen);
             if (m < 0)
                 rc = m;
             else
@@ -428,7 +683,6 @@ int vg_correlator_run(vg_correlator *c, int (*fn)(const vg_corr_match *m, void *
             a = b;
         }
         free(scratch);
-        free(refs);
         free(seen);
     }
     return rc ? rc : total;

@@ -197,6 +197,7 @@ static int feed_correlator(vg_store *st, vg_correlator *co, const vg_ruleset *rs
 typedef struct cctx {
     vg_store *st;
     const vg_risk_config *cfg;
+    const vg_correlator *co;
     upd *u;
     vg_event *ev;
     size_t added;
@@ -236,6 +237,8 @@ static int on_corr(const vg_corr_match *m, void *ud)
         return 0; /* known from an earlier run */
     x->added++;
     int64_t cid = sqlite3_last_insert_rowid(db);
+    if (!vg_correlator_generates(x->co, m->rule))
+        return 0; /* a link of a chain whose outer correlations say generate: false */
     /* the last contributing alert's event gives the risk objects */
     if (sqlite3_prepare_v2(db, "SELECT event FROM matches WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
         return x->rc = db_fail(x->st, "reading a match");
@@ -340,7 +343,7 @@ static int correlate(vg_store *st, const vg_risk_config *c, const vg_ruleset *rs
     int rc = feed_correlator(st, co, rs, ev);
     if (rc)
         return rc;
-    cctx x = {st, c, u, ev, 0, 0};
+    cctx x = {st, c, co, u, ev, 0, 0};
     int n = vg_correlator_run(co, on_corr, &x);
     *added = x.added;
     return n < 0 ? n : x.rc;
