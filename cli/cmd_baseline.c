@@ -60,9 +60,11 @@ static void print_text(const vg_baseline *b, const cov_ctx *x, const char *path)
     printf("vigil baseline check %s%s%s\n", path, *name ? ": " : "", name);
     printf("%s; %zu rule%s (%zu deployed); data %s", vg_attack_version(x->kb), nr,
            nr == 1 ? "" : "s", deployed, modes[vg_coverage_data_mode(x->cov)]);
-    if (x->inv)
+    if (x->n_logs)
         printf(" (%llu event%s in %zu file%s)", x->events, x->events == 1 ? "" : "s", x->files,
                x->files == 1 ? "" : "s");
+    if (x->db)
+        printf(" (the inventory stored in %s)", x->db);
     printf("\n\n");
     const vg_baseline_item *it;
     size_t n = vg_baseline_items(b, &it), failed = 0;

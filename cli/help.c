@@ -207,8 +207,9 @@ static const help_entry entries[] = {
      "printed as PASS or FAIL with its reason: the share reached and required, events and\n"
      "field counts seen, the techniques left uncovered. Gate a supplier's feed with --logs\n"
      "SAMPLE and a sources-only baseline, or a CI pipeline with -r RULES and tactic targets.\n"
-     "Rules, --enabled, --logs, --inventory, --profile and --validated are those of `vigil\n"
-     "coverage`; sources are checked against --logs (counts) and --inventory (declared).\n"
+     "Rules, --enabled, --logs, --db, --inventory, --profile and --validated are those of\n"
+     "`vigil coverage`; sources are checked against --logs or --db (counts) and --inventory\n"
+     "(declared).\n"
      "Exit status 0 when every requirement passed, 1 when one failed, 3 for a bad baseline.\n"},
     {"risk",
      "vigil risk --db FILE [-r RULES]... [--config C] [--incident-rules R] [--assets A] "
