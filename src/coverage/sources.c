@@ -146,6 +146,8 @@ static void read_event(loader *l, fact_channel *ch, size_t ei, const vg__ynode *
     if (!ids)
         return;
     size_t n = ids->type == VG_Y_SEQ ? ids->n : 1;
+    if (!n)
+        err(l, ids, "'ids' lists no event ID");
     e->ids = vg__arena_alloc(&l->s->arena, (n + 1) * sizeof *e->ids);
     if (!e->ids)
         return;

@@ -322,9 +322,13 @@ static size_t md_enable(vg__buf *b, const vg_need_source *const *s, size_t ns)
     return rows;
 }
 
-static void md_why_one(vg__buf *b, const vg_need_tech *t)
+static void md_why_one(vg__buf *b, const vg_need_tech *t, const vg_attack *kb)
 {
-    vg__buf_printf(b, "- **%s %s** (%s, %s once onboarded)", t->tech->attack_id, t->tech->name,
+    vg__buf_printf(b, "- **%s %s** (", t->tech->attack_id, t->tech->name);
+    for (unsigned bit = 0, k = 0; bit < 64; bit++)
+        if (t->tech->platforms >> bit & 1)
+            vg__buf_printf(b, "%s%s", k++ ? ", " : "", vg_attack_platform_name(kb, bit));
+    vg__buf_printf(b, "%s%s, %s once onboarded)", t->tech->platforms ? "; " : "",
                    vg_gap_level_name(t->now), vg_gap_level_name(t->after));
     if (t->n_users) {
         vg__buf_adds(b, ", used by ");
@@ -354,7 +358,7 @@ static void md_why_one(vg__buf *b, const vg_need_tech *t)
     vg__buf_adds(b, ".\n");
 }
 
-static void md_why(vg__buf *b, const vg_need_tech *t, size_t nt)
+static void md_why(vg__buf *b, const vg_need_tech *t, size_t nt, const vg_attack *kb)
 {
     size_t gaining = 0, active = 0;
     vg__vec none = {0};
@@ -362,7 +366,7 @@ static void md_why(vg__buf *b, const vg_need_tech *t, size_t nt)
         if (t[i].after > t[i].now && t[i].after >= VG_GAP_AVAILABLE) {
             if (!gaining++)
                 vg__buf_adds(b, "\n## Why\n\n");
-            md_why_one(b, &t[i]);
+            md_why_one(b, &t[i], kb);
         } else if (t[i].now >= VG_GAP_ACTIVE) {
             active++;
         } else if (t[i].after <= VG_GAP_NONE || t[i].after == VG_GAP_NEEDS_DATA) {
@@ -413,7 +417,7 @@ int vg_report_needs_markdown(const vg_needs *n, char **out, size_t *len)
     size_t ns = vg_needs_sources(n, &s);
     md_intro(&b, n, t, nt);
     md_enable(&b, s, ns);
-    md_why(&b, t, nt);
+    md_why(&b, t, nt, vg_coverage_kb(vg_needs_coverage(n)));
     md_attack_only(&b, s, ns);
     vg__buf_printf(&b, "\n_%s_\n", vg_attack_notice());
     return vg__report_take(&b, out, len);
