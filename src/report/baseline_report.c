@@ -8,10 +8,6 @@
  * uncovered techniques of a group and their level), events and per-field counts for sources.
  * docs/coverage.md has the schema.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "../base/base.h"
 #include "report.h"
 
