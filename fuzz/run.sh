@@ -14,7 +14,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-300}
 [ $# -gt 0 ] && shift
-targets=${*:-"json stix evtx sigma cond event baseline"}
+targets=${*:-"json stix evtx sigma cond event baseline zip risk_config risk_rules risk_csv"}
 build=${BUILD:-build-fuzz}
 jobs=${JOBS:-1}
 status=0
