@@ -53,7 +53,9 @@
 
 /* Risk (src/risk) */
 #define VG_RISK_MAX_SPAN_MS    (1000ll * 86400 * 365 * 1000) /* a window: 1000 years, in ms */
-#define VG_RISK_MAX_CSV_FIELDS 32 /* columns of an asset or identity inventory */
+#define VG_RISK_MAX_CSV_FIELDS 32       /* columns of an asset or identity inventory */
+#define VG_RISK_MAX_SCORE      10000000 /* any score, factor or threshold, +-; scores are clamped */
+#define VG_RISK_MAX_CAP        1000     /* the capping multiplier */
 
 /* Diagnostics */
 #define VG_DIAG_MAX_RECORDS 100000 /* further diagnostics are counted, not stored */

@@ -32,8 +32,8 @@ static void perr(pctx *p, const vg__ynode *at, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (!p->failed)
-        vg__diag_add(p->diags, code, VG_SEV_ERROR, p->file, at ? at->line : 0, at ? at->col : 0,
+    if (!p->failed) /* without a node (an empty file), the start of the file */
+        vg__diag_add(p->diags, code, VG_SEV_ERROR, p->file, at ? at->line : 1, at ? at->col : 1,
                      at ? at->offset : 0, NULL, "%s", msg);
     p->failed = code;
 }
@@ -81,13 +81,20 @@ int vg__risk_parse_span(const char *s, int64_t *ms)
     return 0;
 }
 
+/* A number from -VG_RISK_MAX_SCORE to VG_RISK_MAX_SCORE (scores, factors, thresholds). */
 static int get_number(pctx *p, const vg__ynode *n, double *out)
 {
     if (!n || n->type != VG_Y_SCALAR || !vg__yaml_is_number(n)) {
         perr(p, n, VG_ERR_TYPE, "a number is needed here");
         return -1;
     }
-    *out = strtod(n->str, NULL);
+    double v = strtod(n->str, NULL);
+    if (!(v >= -VG_RISK_MAX_SCORE && v <= VG_RISK_MAX_SCORE)) {
+        perr(p, n, VG_ERR_RANGE, "a number from %d to %d is needed here", -VG_RISK_MAX_SCORE,
+             VG_RISK_MAX_SCORE);
+        return -1;
+    }
+    *out = v;
     return 0;
 }
 
@@ -156,8 +163,11 @@ static void parse_overrides(pctx *p, const vg__ynode *s, vg__vec *out)
         if (!o)
             return;
         o->match = get_scalar(p, s->items[i], "match", 1);
-        if (!p->failed)
-            get_number(p, vg__yaml_get(s->items[i], "score"), &o->score);
+        const vg__ynode *sc = vg__yaml_get(s->items[i], "score");
+        if (!p->failed && !sc)
+            perr(p, s->items[i], VG_ERR_SYNTAX, "'score' is required here");
+        else if (!p->failed)
+            get_number(p, sc, &o->score);
     }
     if (s->type != VG_Y_SEQ && !vg__yaml_is_null(s))
         perr(p, s, VG_ERR_TYPE, "'score_overrides' is a list of {match, score}");
@@ -334,8 +344,9 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
             const vg__ynode *en = vg__yaml_get(n, "enabled"), *mu = vg__yaml_get(n, "multiplier");
             if (en && !vg__yaml_is_bool(en, &cap_on))
                 perr(p, en, VG_ERR_TYPE, "enabled is true or false");
-            if (mu && !get_number(p, mu, &cap) && cap < 1)
-                perr(p, mu, VG_ERR_RANGE, "the capping multiplier must be at least 1");
+            if (mu && !get_number(p, mu, &cap) && (cap < 1 || cap > VG_RISK_MAX_CAP))
+                perr(p, mu, VG_ERR_RANGE, "the capping multiplier is from 1 to %d",
+                     VG_RISK_MAX_CAP);
         } else if (strcmp(k, "normalize") == 0) {
             parse_normalize(p, n, &nu, &nsys);
         } else if (strcmp(k, "retention_days") == 0) {
@@ -387,12 +398,13 @@ static int load_config_doc(pctx *p, const vg__ynode *doc)
     return p->failed;
 }
 
-static void parse_when(pctx *p, const vg__ynode *w, vg__risk_irule *r)
+static void parse_when(pctx *p, const vg__ynode *rule, const vg__ynode *w, vg__risk_irule *r)
 {
     static const char *const metrics[] = {"score", "tactics", "techniques", "rules", "events"};
     static const char *const ops[] = {"gt", "gte", "lt", "lte", "eq", "neq"};
     if (!w || w->type != VG_Y_MAP || !w->n) {
-        perr(p, w, VG_ERR_SYNTAX, "an incident rule needs 'when' with at least one condition");
+        perr(p, w ? w : rule, VG_ERR_SYNTAX,
+             "an incident rule needs 'when' with at least one condition");
         return;
     }
     for (size_t i = 0; i < w->n && !p->failed; i++) {
@@ -452,7 +464,7 @@ static void parse_irule(pctx *p, const vg__ynode *m, vg__risk_irule *r)
         perr(p, vg__yaml_get(m, "object_type"), VG_ERR_RANGE,
              "object_type is system, user, other or any, not '%s'", ot);
     if (!p->failed)
-        parse_when(p, vg__yaml_get(m, "when"), r);
+        parse_when(p, m, vg__yaml_get(m, "when"), r);
     r->monotone = 1;
     for (size_t i = 0; i < r->n_conds; i++)
         r->monotone &= r->conds[i].op == VG__OP_GT || r->conds[i].op == VG__OP_GTE;

@@ -171,7 +171,7 @@ int vg__risk_make_rev(vg_risk_engine *e, const vg_risk_event *re, int calculate,
     int err = 0;
     memset(x, 0, sizeof *x);
     x->t = re->time_ms;
-    x->base = (int32_t)vg__risk_points(re->base_score);
+    x->base = vg__risk_score_points(re->base_score);
     x->obj = object_of(e, re->object, re->object_type, &err);
     x->raw = intern(e, re->object, strlen(re->object), &err);
     x->src = source_of(e, re, &err);
@@ -182,15 +182,16 @@ int vg__risk_make_rev(vg_risk_engine *e, const vg_risk_event *re, int calculate,
     if (calculate) {
         vg__buf b;
         vg__buf_init(&b);
-        x->pts =
-            (int32_t)vg__risk_calculate(e->cfg, re->object_type, re->object, re->base_score, &b);
+        x->pts = vg__risk_score_points(
+            (double)vg__risk_calculate(e->cfg, re->object_type, re->object, re->base_score, &b) /
+            100.0);
         x->arith = b.oom ? 0 : intern(e, b.ptr ? b.ptr : "", b.len, &err);
         if (b.oom)
             err = VG_ERR_NOMEM;
         vg__buf_free(&b);
     } else {
         const char *a = re->arithmetic ? re->arithmetic : "";
-        x->pts = (int32_t)vg__risk_points(re->score);
+        x->pts = vg__risk_score_points(re->score);
         x->arith = intern(e, a, strlen(a), &err);
     }
     x->seq = e->n_seq++;

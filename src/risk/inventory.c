@@ -339,7 +339,7 @@ int64_t vg__risk_calculate(const vg_risk_config *c, vg_risk_object_type t, const
                 vg__buf_printf(b, " %s %s (%s)", pass == 0 ? "x" : "+", num, f[i].name);
             any = 1;
         }
-    int64_t pts = vg__risk_points(v);
+    int64_t pts = vg__risk_score_points(v); /* clamped to +-VG_RISK_MAX_SCORE */
     if (b && any) {
         vg__risk_fmt_points(num, sizeof num, pts);
         vg__buf_printf(b, " = %s", num);

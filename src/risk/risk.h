@@ -112,6 +112,8 @@ int64_t vg__risk_calculate(const vg_risk_config *c, vg_risk_object_type t, const
 void vg__risk_fmt_points(char *buf, size_t cap, int64_t hundredths);
 void vg__risk_iso(int64_t ms, char *buf, size_t cap);
 int64_t vg__risk_points(double v); /* to hundredths, rounded */
+/* A score to hundredths, clamped to +-VG_RISK_MAX_SCORE (NaN is 0). */
+int32_t vg__risk_score_points(double v);
 /* ---- the engine (engine.c) ---- */
 
 typedef struct vg__rev {

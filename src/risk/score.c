@@ -112,6 +112,17 @@ int64_t vg__risk_points(double v)
     return (int64_t)llround(v * 100.0);
 }
 
+int32_t vg__risk_score_points(double v)
+{
+    if (!(v == v)) /* NaN */
+        return 0;
+    if (v > VG_RISK_MAX_SCORE)
+        v = VG_RISK_MAX_SCORE;
+    if (v < -VG_RISK_MAX_SCORE)
+        v = -VG_RISK_MAX_SCORE;
+    return (int32_t)vg__risk_points(v);
+}
+
 /* 7300 -> "73", 10950 -> "109.5", 3938 -> "39.38" */
 void vg__risk_fmt_points(char *buf, size_t cap, int64_t h)
 {
