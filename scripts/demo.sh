@@ -80,18 +80,17 @@ COLUMNS=$cols "$V" scan data/demo/events.jsonl --format table
 echo
 echo "Next: vigil --help; docs/cli.md; vigil scan PATH -r RULES on your own EVTX or JSON logs."
 
-# ---- risk-based alerting (vigil risk; docs/risk.md) ----
-# The same story stored in SQLite, scored into risk events (alice is a privileged user, the file
-# server a critical asset: data/demo/identities.csv, assets.csv), and the two Splunk ES default
-# incident rules evaluated per host and user. alice's ATT&CK tactic-threshold notable is printed
-# in full: window, score per rule (with capping), timeline with each score's arithmetic.
-section "risk-based alerting: the story's matches become risk events and notables (vigil scan --db, then vigil risk)"
-"$V" scan data/demo/events.jsonl --db "$tmp/vigil.db" -q >/dev/null
-"$V" risk --db "$tmp/vigil.db" --identities data/demo/identities.csv --assets data/demo/assets.csv \
-    >"$tmp/risk.txt"
-head -n 1 "$tmp/risk.txt"
-echo
-"$V" notables --db "$tmp/vigil.db"
+# ---- risk-based alerting (vigil scan --risk; docs/risk.md) ----
+# The same story scanned again with --risk: each match becomes risk events as it is found
+# (alice is a privileged user, the file server a critical asset: data/demo/identities.csv,
+# assets.csv), the two Splunk ES default incident rules are evaluated per host and user as the
+# events come, and a notable is printed the moment one crosses its threshold; the final list
+# follows. alice's ATT&CK tactic-threshold notable is then printed in full from the store:
+# window, score per rule (with capping), timeline with each score's arithmetic.
+section "risk-based alerting while scanning: notables raised as the story's matches arrive (vigil scan --risk --db)"
+"$V" scan data/demo/events.jsonl --risk --db "$tmp/vigil.db" --no-summary -j 1 \
+    --identities data/demo/identities.csv --assets data/demo/assets.csv 2>&1 >/dev/null |
+    grep -v '^stored scan' | cut -c1-"$cols"
 id=$("$V" notables --db "$tmp/vigil.db" | grep 'Tactic threshold.*user=CORP' | cut -d' ' -f1)
 
 section "one notable in full: why alice crossed the ATT&CK tactic threshold (vigil notables ID)"
