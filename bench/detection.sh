@@ -20,8 +20,7 @@
 # bench_match line also shows its peak RSS and result hash. Missed speed, memory and compile
 # goals do not change the exit status; exit 1 if indexed and exact results differ or a run
 # fails, 2 if bench_match is not built. Sizes can be lowered for a quick look:
-# VG_BENCH_EVENTS (1000000), VG_BENCH_EVTX_MB (500), VG_BENCH_PEER_EVENTS (40000). The whole
-# part takes about 5 minutes on the idle 2-core machine, 10-12 when other builds share it.
+# VG_BENCH_EVENTS (1000000), VG_BENCH_EVTX_MB (500), VG_BENCH_PEER_EVENTS (40000).
 set -u
 LC_ALL=C
 export LC_ALL
@@ -188,46 +187,37 @@ echo "== 4. indexed against exact (every rule on every event), one pass, 1 threa
 same=0
 compared=
 differ=
-check() { # check NAME: compares NAME's indexed and exact hashes
-    eval "hi=\${${1}i_hash:-} he=\${${1}e_hash:-}"
+# vs_exact NAME LABEL [DIR EXT]: one pass indexed, then one exact, over $FLAT or every *.EXT
+# below DIR; compares the two result hashes (NAMEi_hash, NAMEe_hash).
+vs_exact() {
+    vname=$1
+    vlabel=$2
+    shift 2
+    for m in i e; do
+        x=
+        mode=indexed
+        [ $m = e ] && x=--exact mode=exact
+        if [ $# -eq 2 ]; then
+            # shellcheck disable=SC2086
+            bm_files "$vname$m" "$vlabel, $mode" "$1" "$2" $W $x --min-events 1
+        else
+            # shellcheck disable=SC2086
+            bm "$vname$m" "$vlabel, $mode" $W $x --min-events 1 "$FLAT"
+        fi
+    done
+    eval "hi=\${${vname}i_hash:-} he=\${${vname}e_hash:-}"
     if [ -z "$hi" ] || [ -z "$he" ]; then
-        differ="$differ $1(failed)"
+        differ="$differ $vname(failed)"
     elif [ "$hi" = "$he" ]; then
         same=$((same + 1))
     else
-        differ="$differ $1"
+        differ="$differ $vname"
     fi
-    compared="$compared $1"
+    compared="$compared $vname"
 }
-if [ -f "$FLAT" ]; then
-    for m in i e; do
-        x=
-        [ $m = e ] && x=--exact
-        # shellcheck disable=SC2086
-        bm flat$m "flat, $([ $m = e ] && echo exact || echo indexed)" $W $x --min-events 1 "$FLAT"
-    done
-    check flat
-fi
-if have_files "$RAW" jsonl; then
-    for m in i e; do
-        x=
-        [ $m = e ] && x=--exact
-        # shellcheck disable=SC2086
-        bm_files nest$m "nested, $([ $m = e ] && echo exact || echo indexed)" "$RAW" jsonl \
-            $W $x --min-events 1
-    done
-    check nest
-fi
-if have_files "$EVTX" evtx; then
-    for m in i e; do
-        x=
-        [ $m = e ] && x=--exact
-        # shellcheck disable=SC2086
-        bm_files evtx$m "EVTX, $([ $m = e ] && echo exact || echo indexed)" "$EVTX" evtx \
-            $W $x --min-events 1
-    done
-    check evtx
-fi
+[ -f "$FLAT" ] && vs_exact flat flat
+have_files "$RAW" jsonl && vs_exact nest nested "$RAW" jsonl
+have_files "$EVTX" evtx && vs_exact evtx EVTX "$EVTX" evtx
 if [ -n "$differ" ]; then
     echo "  DIFFERENCE: indexed and exact results differ for:$differ"
     status=1
