@@ -17,11 +17,6 @@
 
 #define MAX_LISTED 60 /* technique IDs listed in one markdown line before "and N more" */
 
-static void jstr(vg__buf *b, const char *s)
-{
-    vg__buf_json_str(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 static const char *kind_name(const vg_attack_obj *o)
 {
     return o->kind == VG_ATTACK_GROUP      ? "group"
@@ -40,15 +35,15 @@ static void json_head(vg__buf *b, const vg_needs *n, const char *what)
 {
     const vg_coverage *c = vg_needs_coverage(n);
     vg__buf_printf(b, "{\"%s\":1,\"attack\":", what);
-    jstr(b, vg_attack_version(vg_coverage_kb(c)));
+    vg__report_str(b, vg_attack_version(vg_coverage_kb(c)));
     vg__buf_printf(b, ",\"data\":\"%s\",\"actors\":[", data_name(c));
     const vg_attack_obj *const *act;
     size_t na = vg_needs_actors(n, &act);
     for (size_t i = 0; i < na; i++) {
         vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        jstr(b, act[i]->attack_id);
+        vg__report_str(b, act[i]->attack_id);
         vg__buf_adds(b, ",\"name\":");
-        jstr(b, act[i]->name);
+        vg__report_str(b, act[i]->name);
         vg__buf_printf(b, ",\"kind\":\"%s\"}", kind_name(act[i]));
     }
     vg__buf_adds(b, "]");
@@ -57,7 +52,7 @@ static void json_head(vg__buf *b, const vg_needs *n, const char *what)
 static int json_tail(vg__buf *b, char **out, size_t *len)
 {
     vg__buf_adds(b, ",\"attribution\":");
-    jstr(b, vg_attack_notice());
+    vg__report_str(b, vg_attack_notice());
     vg__buf_adds(b, "}\n");
     return vg__report_take(b, out, len);
 }
@@ -67,7 +62,7 @@ static void ids(vg__buf *b, const vg_attack_obj *const *o, size_t n)
     vg__buf_addc(b, '[');
     for (size_t i = 0; i < n; i++) {
         vg__buf_adds(b, i ? "," : "");
-        jstr(b, o[i]->attack_id);
+        vg__report_str(b, o[i]->attack_id);
     }
     vg__buf_addc(b, ']');
 }
@@ -77,7 +72,7 @@ static void keys(vg__buf *b, const vg_need_source *const *s, size_t n)
     vg__buf_addc(b, '[');
     for (size_t i = 0; i < n; i++) {
         vg__buf_adds(b, i ? "," : "");
-        jstr(b, s[i]->key);
+        vg__report_str(b, s[i]->key);
     }
     vg__buf_addc(b, ']');
 }
@@ -86,26 +81,26 @@ static void keys(vg__buf *b, const vg_need_source *const *s, size_t n)
 static void source_fields(vg__buf *b, const vg_need_source *s)
 {
     vg__buf_adds(b, "\"key\":");
-    jstr(b, s->key);
+    vg__report_str(b, s->key);
     vg__buf_adds(b, ",\"channel\":");
-    jstr(b, s->channel);
+    vg__report_str(b, s->channel);
     vg__buf_adds(b, ",\"event_id\":");
-    jstr(b, s->event_id);
+    vg__report_str(b, s->event_id);
     vg__buf_printf(b,
                    ",\"presence\":\"%s\",\"missing_fields\":", vg_need_presence_name(s->presence));
-    jstr(b, s->missing_fields);
+    vg__report_str(b, s->missing_fields);
     vg__buf_adds(b, ",\"field_notes\":");
-    jstr(b, s->field_notes);
+    vg__report_str(b, s->field_notes);
     const char *const names[] = {"provider", "what", "enable", "hosts"};
     const char *const vals[] = {s->facts.provider, s->facts.what, s->facts.enable, s->facts.hosts};
     for (size_t i = 0; i < 4; i++) {
         vg__buf_printf(b, ",\"%s\":", names[i]);
-        jstr(b, vals[i]);
+        vg__report_str(b, vals[i]);
     }
     vg__buf_adds(b, ",\"logsources\":[");
     for (size_t i = 0; i < s->n_logsources; i++) {
         vg__buf_adds(b, i ? "," : "");
-        jstr(b, s->logsources[i]);
+        vg__report_str(b, s->logsources[i]);
     }
     vg__buf_printf(b, "],\"named_by_attack\":%s,\"feeds_rules\":%zu",
                    s->named_by_attack ? "true" : "false", s->n_rules);
@@ -114,36 +109,36 @@ static void source_fields(vg__buf *b, const vg_need_source *s)
 static void json_tech(vg__buf *b, const vg_need_tech *t)
 {
     vg__buf_adds(b, "{\"id\":");
-    jstr(b, t->tech->attack_id);
+    vg__report_str(b, t->tech->attack_id);
     vg__buf_adds(b, ",\"name\":");
-    jstr(b, t->tech->name);
+    vg__report_str(b, t->tech->name);
     vg__buf_printf(b, ",\"now\":\"%s\",\"after\":\"%s\",\"used_by\":", vg_gap_level_name(t->now),
                    vg_gap_level_name(t->after));
     ids(b, t->users, t->n_users);
     vg__buf_adds(b, ",\"components\":[");
     for (size_t i = 0; i < t->n_components; i++) {
         vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        jstr(b, t->components[i]->attack_id);
+        vg__report_str(b, t->components[i]->attack_id);
         vg__buf_adds(b, ",\"name\":");
-        jstr(b, t->components[i]->name);
+        vg__report_str(b, t->components[i]->name);
         vg__buf_addc(b, '}');
     }
     vg__buf_adds(b, "],\"attack_sources\":[");
     for (size_t i = 0; i < t->n_attack; i++) {
         const vg_need_attack_src *a = &t->attack[i];
         vg__buf_adds(b, i ? ",{\"strategy\":" : "{\"strategy\":");
-        jstr(b, a->strategy->attack_id);
+        vg__report_str(b, a->strategy->attack_id);
         vg__buf_adds(b, ",\"analytic\":");
-        jstr(b, a->analytic->attack_id);
+        vg__report_str(b, a->analytic->attack_id);
         vg__buf_adds(b, ",\"component\":");
         if (a->component)
-            jstr(b, a->component->attack_id);
+            vg__report_str(b, a->component->attack_id);
         else
             vg__buf_adds(b, "null");
         vg__buf_adds(b, ",\"name\":");
-        jstr(b, a->name);
+        vg__report_str(b, a->name);
         vg__buf_adds(b, ",\"channel\":");
-        jstr(b, a->channel);
+        vg__report_str(b, a->channel);
         vg__buf_adds(b, ",\"sources\":");
         keys(b, a->sources, a->n_sources);
         vg__buf_addc(b, '}');
@@ -154,9 +149,9 @@ static void json_tech(vg__buf *b, const vg_need_tech *t)
     for (size_t i = 0; i < t->n_rules; i++) {
         const vg_need_rule *r = &t->rules[i];
         vg__buf_adds(b, i ? ",\n {\"id\":" : "\n {\"id\":");
-        jstr(b, r->rule->rule->id);
+        vg__report_str(b, r->rule->rule->id);
         vg__buf_adds(b, ",\"title\":");
-        jstr(b, r->rule->rule->title);
+        vg__report_str(b, r->rule->rule->title);
         vg__buf_printf(b, ",\"deployed\":%s,\"now\":\"%s\",\"after\":\"%s\",\"fed_by\":",
                        r->rule->deployed ? "true" : "false", vg_cov_status_name(r->now),
                        vg_cov_status_name(r->after));
