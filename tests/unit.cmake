@@ -1,4 +1,4 @@
-# cmocka unit tests for src/base and src/attack, included by tests/CMakeLists.txt.
+# cmocka unit tests for src/base, src/event and src/attack, included by tests/CMakeLists.txt.
 #
 # Each test is one executable that links the static library and reaches internal headers as
 # "base/json.h" through the src include directory. Tests that read ../shared get its path in
@@ -7,6 +7,7 @@
 set(VG_UNIT_TESTS
   base/test_json
   base/test_util
+  event/test_event
   attack/test_attack
   attack/test_attack_shared
 )

@@ -43,6 +43,10 @@ static inline unsigned char vg__lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
+/* Copy n bytes folding ASCII A-Z to lower case, eight bytes at a time (dst and src may be
+ * equal, not otherwise overlapping). */
+void vg__lower_copy(char *dst, const char *src, size_t n);
+
 /* ---- arena ---- */
 typedef struct vg__arena_chunk vg__arena_chunk;
 typedef struct vg__arena {
@@ -102,7 +106,7 @@ typedef struct vg__smap {
 } vg__smap;
 
 uint32_t vg__hash(const char *p, size_t n);
-/* The same hash of the ASCII-lower-cased bytes (case-insensitive names). */
+/* A hash of the ASCII-lower-cased bytes (case-insensitive names; not vg__hash of them). */
 uint32_t vg__hash_lower(const char *p, size_t n);
 void vg__smap_free(vg__smap *m);
 /* Adds (key, val) even if key is present (multimap). key must outlive the map. */

@@ -70,8 +70,8 @@ static uint64_t load8(const char *p)
     return w;
 }
 
-/* Non-zero if any byte of w is '"', '\\' or below 0x20. Exact as a yes/no answer; which byte
- * is left to the byte loop that follows. */
+/* Non-zero if any byte of w is '"', '\\' or below 0x20. Exact as a yes/no answer, and its
+ * lowest set bit marks the first such byte (a borrow can only flag bytes above a real one). */
 static uint64_t special8(uint64_t w)
 {
     uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
@@ -112,9 +112,19 @@ static int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *
     const char *start = p;
     uint8_t esc = 0;
     for (;;) {
-        /* fast skip over plain bytes: eight at a time, then up to the special one */
-        while (end - p >= 8 && !special8(load8(p)))
-            p += 8;
+        /* fast skip over plain bytes: eight at a time, then up to the special one (the lowest
+         * flagged byte of special8 is exact, so on little-endian machines it is found at once) */
+        while (end - p >= 8) {
+            uint64_t m = special8(load8(p));
+            if (!m)
+                p += 8;
+            else {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                p += __builtin_ctzll(m) >> 3;
+#endif
+                break;
+            }
+        }
         while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
             p++;
         if (p >= end)
@@ -326,6 +336,63 @@ int vg__json_parse(vg__json *j, const char *src, size_t len)
     if (p != end)
         return fail(j, p, "trailing data after JSON value");
     return 0;
+}
+
+static size_t unescape(const char *s, size_t n, char *out);
+
+/* A scalar value at p: string, number or word. */
+static int scan_scalar(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+    char c = **pp;
+    if (c == '"')
+        return scan_string(j, pp, end, t);
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return scan_number(j, pp, end, t);
+    if (c == '{' || c == '[')
+        return 1;
+    return scan_word(j, pp, end, t);
+}
+
+int vg__json_flat_members(vg__json *j, const char *src, size_t len, vg__json_member_fn fn, void *ud)
+{
+    j->src = src;
+    j->src_len = len;
+    j->n = 0;
+    if (len >= VG_JSON_MAX_INPUT)
+        return 1;
+    const char *p = skip_ws(src, src + len), *end = src + len;
+    if (p >= end || *p != '{')
+        return 1;
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}')
+        return skip_ws(p + 1, end) == end ? 0 : 1;
+    for (;;) {
+        vg__jtok k, v;
+        if (p >= end || *p != '"' || scan_string(j, &p, end, &k))
+            return 1;
+        p = skip_ws(p, end);
+        if (p >= end || *p != ':')
+            return 1;
+        p = skip_ws(p + 1, end);
+        if (p >= end || scan_scalar(j, &p, end, &v))
+            return 1;
+        int rc = fn(ud, src + k.off, k.len, k.esc, src + v.off, v.len, v.esc, v.type);
+        if (rc)
+            return rc;
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}')
+            return skip_ws(p + 1, end) == end ? 0 : 1;
+        return 1;
+    }
+}
+
+size_t vg__json_unescape_raw(const char *s, size_t n, char *out)
+{
+    return unescape(s, n, out);
 }
 
 vg__str vg__json_raw(const vg__json *j, uint32_t t)

@@ -45,6 +45,20 @@ void vg__json_free(vg__json *j);
  * VG_ERR_LIMIT or VG_ERR_NOMEM. */
 int vg__json_parse(vg__json *j, const char *src, size_t len);
 
+/* One pass over a document that is an object of scalars only (a flat JSON line), without a
+ * tape: fn gets each member in order (key and value as raw bytes; kesc/vesc say whether they
+ * hold escapes, see vg__json_unescape_raw; type is a vg__jtype). Returns 0 when the whole
+ * document was read, 1 when it is not valid JSON or not such an object (nothing more is said:
+ * the caller parses it with vg__json_parse for the answer or the error), else fn's non-zero
+ * return. fn may have been called for some members before 1 is returned. */
+typedef int (*vg__json_member_fn)(void *ud, const char *key, size_t klen, int kesc, const char *val,
+                                  size_t vlen, int vesc, uint8_t type);
+int vg__json_flat_members(vg__json *j, const char *src, size_t len, vg__json_member_fn fn,
+                          void *ud);
+/* Unescape the n raw bytes of a valid JSON string body into out (room for n bytes); returns
+ * the length. */
+size_t vg__json_unescape_raw(const char *s, size_t n, char *out);
+
 /* Object member lookup by exact key; returns value token index or 0 (index 0 is the root and
  * never a member value). */
 uint32_t vg__json_get(const vg__json *j, uint32_t obj, const char *key);

@@ -28,7 +28,8 @@
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
 
 /* Coverage */
-#define VG_SOURCES_MAX_FILE (16u << 20) /* a facts file of data sources (data/sources/windows.yml) */
+#define VG_SOURCES_MAX_FILE                                                                        \
+    (16u << 20) /* a facts file of data sources (data/sources/windows.yml) */
 
 /* Inputs */
 #define VG_INPUT_MAX_LINE      (64u << 20) /* one JSON line */

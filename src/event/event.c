@@ -34,6 +34,7 @@ void vg_event_free(vg_event *ev)
         return;
     free(ev->fields);
     free(ev->bytes);
+    free(ev->low);
     free(ev->flat);
     vg__json_free(&ev->json);
     free(ev);
@@ -41,27 +42,26 @@ void vg_event_free(vg_event *ev)
 
 void vg_event_clear(vg_event *ev)
 {
+    if (ev->n)
+        memset(ev->head, 0, sizeof ev->head);
     ev->n = 0;
     ev->used = 0;
+    ev->lused = 0;
 }
 
-static int put_bytes(vg_event *ev, const char *p, size_t n, uint32_t *off)
+/* Room for n more bytes in a growing buffer; 0 or VG_ERR_NOMEM. */
+static int grow(char **buf, size_t *cap, size_t used, size_t n)
 {
-    if (ev->used + n + 1 > ev->cap) {
-        size_t cap = ev->cap ? ev->cap : 4096;
-        while (cap < ev->used + n + 1)
-            cap *= 2;
-        char *b = realloc(ev->bytes, cap);
-        if (!b)
-            return VG_ERR_NOMEM;
-        ev->bytes = b;
-        ev->cap = cap;
-    }
-    *off = (uint32_t)ev->used;
-    if (n && p)
-        memcpy(ev->bytes + ev->used, p, n);
-    ev->bytes[ev->used + n] = 0;
-    ev->used += n + 1;
+    if (used + n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 4096;
+    while (c < used + n)
+        c *= 2;
+    char *p = realloc(*buf, c);
+    if (!p)
+        return VG_ERR_NOMEM;
+    *buf = p;
+    *cap = c;
     return 0;
 }
 
@@ -78,33 +78,49 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
         ev->fields = f;
         ev->fcap = cap;
     }
+    if (grow(&ev->low, &ev->lcap, ev->lused, vlen + 1))
+        return VG_ERR_NOMEM;
     /* name or value may point into this event's own bytes (aliases): grow first, then
      * rebase them if the buffer moved */
-    const char *old = ev->bytes;
-    int name_in = old && name >= old && name < old + ev->used;
-    int value_in = old && value >= old && value < old + ev->used;
-    size_t name_off = name_in ? (size_t)(name - old) : 0;
-    size_t value_off = value_in ? (size_t)(value - old) : 0;
-    uint32_t probe;
-    size_t used = ev->used;
-    if (put_bytes(ev, NULL, nlen + 2 * vlen + 2, &probe))
-        return VG_ERR_NOMEM;
-    ev->used = used;
-    if (name_in)
-        name = ev->bytes + name_off;
-    if (value_in)
-        value = ev->bytes + value_off;
+    size_t need = nlen + vlen + 2;
+    if (ev->used + need > ev->cap) {
+        const char *old = ev->bytes;
+        int name_in = old && name >= old && name < old + ev->used;
+        int value_in = old && value >= old && value < old + ev->used;
+        size_t name_off = name_in ? (size_t)(name - old) : 0;
+        size_t value_off = value_in ? (size_t)(value - old) : 0;
+        if (grow(&ev->bytes, &ev->cap, ev->used, need))
+            return VG_ERR_NOMEM;
+        if (name_in)
+            name = ev->bytes + name_off;
+        if (value_in)
+            value = ev->bytes + value_off;
+    }
     vg__field *f = &ev->fields[ev->n];
-    if (put_bytes(ev, name, nlen, &f->name) || put_bytes(ev, value, vlen, &f->value) ||
-        put_bytes(ev, NULL, vlen, &f->lower))
-        return VG_ERR_NOMEM;
+    char *d = ev->bytes + ev->used;
+    f->name = (uint32_t)ev->used;
+    if (nlen)
+        memcpy(d, name, nlen);
+    d[nlen] = 0;
+    f->value = (uint32_t)(ev->used + nlen + 1);
+    if (vlen)
+        memcpy(d + nlen + 1, value, vlen);
+    d[nlen + 1 + vlen] = 0;
+    ev->used += need;
     /* matching folds each value once here instead of once per rule */
-    const char *src = ev->bytes + f->value;
-    char *dst = ev->bytes + f->lower;
-    for (size_t i = 0; i < vlen; i++)
-        dst[i] = (char)vg__lower((unsigned char)src[i]);
+    f->lower = (uint32_t)ev->lused;
+    vg__lower_copy(ev->low + ev->lused, d + nlen + 1, vlen);
+    ev->low[ev->lused + vlen] = 0;
+    ev->lused += vlen + 1;
     f->nlen = (uint32_t)nlen;
-    f->nhash = vg__hash_lower(ev->bytes + f->name, nlen);
+    f->nhash = vg__hash_lower(d, nlen);
+    f->next = 0;
+    uint32_t b = f->nhash % VG_EVENT_BUCKETS;
+    if (ev->head[b])
+        ev->fields[ev->tail[b] - 1].next = (uint16_t)(ev->n + 1);
+    else
+        ev->head[b] = (uint16_t)(ev->n + 1);
+    ev->tail[b] = (uint16_t)(ev->n + 1);
     f->vlen = (uint32_t)vlen;
     f->type = (uint8_t)type;
     ev->n++;
@@ -352,10 +368,84 @@ static int add_aliases(vg_event *ev, vg_json_form form)
     return 0;
 }
 
+/* The fast way for the common line, an object of scalars: one pass, no tape. Each member
+ * becomes a field exactly as flatten() would add it; anything it does not handle the same way
+ * (escaped or special keys, long values with escapes, an error) returns 1 and the document
+ * is read the general way instead. */
+static int flat_member(void *ud, const char *key, size_t klen, int kesc, const char *val,
+                       size_t vlen, int vesc, uint8_t type)
+{
+    flat *fl = ud;
+    if (kesc || klen + 1 > sizeof fl->name || (klen && key[0] == '#'))
+        return 1;
+    size_t n = klen;
+    if (memchr(key, ' ', klen)) { /* Sigma names fields without spaces */
+        n = 0;
+        for (size_t i = 0; i < klen; i++)
+            if (key[i] != ' ')
+                fl->name[n++] = key[i];
+        key = fl->name;
+    }
+    if (!n)
+        return 0; /* flatten() skips an empty name too */
+    if (vesc) {
+        if (vlen + 1 > sizeof fl->val)
+            return 1;
+        vlen = vg__json_unescape_raw(val, vlen, fl->val);
+        val = fl->val;
+    }
+    return vg_event_add(fl->ev, key, n, val, vlen, jtype(type)) ? 1 : 0;
+}
+
+static int has_key(const vg_event *ev, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < ev->n; i++)
+        if (ev->fields[i].nlen == n && memcmp(ev->bytes + ev->fields[i].name, name, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int from_flat_json(vg_event *ev, flat *fl, const char *text, size_t len, vg_json_form form)
+{
+    fl->ev = ev;
+    fl->j = &ev->json;
+    fl->rc = 0;
+    if (vg__json_flat_members(&ev->json, text, len, flat_member, fl) != 0)
+        return 1;
+    /* no member is an object, so the form is flat or NXLog (detect_form) */
+    if (form == VG_JSON_AUTO)
+        form = has_key(ev, "SourceModuleType") ||
+                       (has_key(ev, "Hostname") && has_key(ev, "SourceName"))
+                   ? VG_JSON_NXLOG
+                   : VG_JSON_FLAT;
+    ev->form = form;
+    if (form == VG_JSON_ECS || form == VG_JSON_NXLOG)
+        return add_aliases(ev, form) ? 1 : 0;
+    return 0;
+}
+
 int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
                        size_t *err_off, char *err, size_t errcap)
 {
     vg_event_clear(ev);
+    if (!ev->flat)
+        ev->flat = malloc(sizeof(flat));
+    if (!ev->flat)
+        return VG_ERR_NOMEM;
+    if (from_flat_json(ev, ev->flat, text, len, form) == 0)
+        return 0;
+    return vg__event_from_json_tape(ev, text, len, form, err_off, err, errcap);
+}
+
+int vg__event_from_json_tape(vg_event *ev, const char *text, size_t len, vg_json_form form,
+                             size_t *err_off, char *err, size_t errcap)
+{
+    vg_event_clear(ev);
+    if (!ev->flat)
+        ev->flat = malloc(sizeof(flat));
+    if (!ev->flat)
+        return VG_ERR_NOMEM;
     int rc = vg__json_parse(&ev->json, text, len);
     if (rc) {
         if (err_off)
@@ -373,11 +463,7 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
     }
     /* the flattening state (name and value buffers) is kept with the event: reading the next
      * line allocates nothing */
-    if (!ev->flat)
-        ev->flat = malloc(sizeof(flat));
     flat *fl = ev->flat;
-    if (!fl)
-        return VG_ERR_NOMEM;
     fl->ev = ev;
     fl->j = &ev->json;
     fl->rc = 0;

@@ -9,17 +9,25 @@
 
 typedef struct vg__field {
     uint32_t name, value; /* offsets into bytes */
-    uint32_t lower;       /* offset of the value folded to ASCII lower case (same length) */
+    uint32_t lower;       /* offset in low of the value folded to ASCII lower case (same length) */
     uint32_t nhash;       /* vg__hash_lower of the name: lookups compare it first */
     uint32_t nlen, vlen;
-    uint8_t type; /* vg_value_type */
+    uint16_t next; /* 1 + the next field whose name hash is in the same bucket, 0: none */
+    uint8_t type;  /* vg_value_type */
 } vg__field;
+
+#define VG_EVENT_BUCKETS 256 /* fields by name hash: head and tail of each bucket's chain */
 
 struct vg_event {
     vg__field *fields;
     size_t n, fcap;
     char *bytes;
     size_t used, cap;
+    /* every value folded to lower case, in field order, each followed by a 0 byte: the rule
+     * index scans this once per event (src/match/match.c) */
+    char *low;
+    size_t lused, lcap;
+    uint16_t head[VG_EVENT_BUCKETS], tail[VG_EVENT_BUCKETS]; /* 1 + field index, 0: empty */
     vg__json json; /* reused tape for vg_event_from_json */
     int form;      /* vg_json_form of the last document */
     void *flat;    /* flattening scratch of vg_event_from_json, kept between documents */
@@ -35,7 +43,19 @@ static inline vg__str vg__field_value(const vg_event *ev, const vg__field *f)
 }
 static inline vg__str vg__field_lower(const vg_event *ev, const vg__field *f)
 {
-    return (vg__str){ev->bytes + f->lower, f->vlen};
+    return (vg__str){ev->low + f->lower, f->vlen};
+}
+
+/* vg_event_from_json without its one-pass way for flat lines: always through the JSON tape
+ * (tests compare the two). */
+int vg__event_from_json_tape(vg_event *ev, const char *text, size_t len, vg_json_form form,
+                             size_t *err_off, char *err, size_t errcap);
+
+/* The first field (1 + index; 0: none) whose name hash falls in hash's bucket; follow
+ * fields[i].next for the rest, in field order. Compare nhash and the name to be sure. */
+static inline uint32_t vg__event_bucket(const vg_event *ev, uint32_t hash)
+{
+    return ev->head[hash % VG_EVENT_BUCKETS];
 }
 
 #endif

@@ -20,7 +20,9 @@
  *    that gives nothing makes its OR give nothing. "Best"
  *    prefers the set whose shortest literal is longest, then the smaller set. An entry with
  *    no atoms is always evaluated. Literals are compiled per field into one Vectorscan
- *    database (caseless, single-match) and scanned once per event field.
+ *    database (caseless, single-match); an event scans only the fields some entry of its
+ *    candidate lists has literals for (a bit set per list). Keyword literals (any field) are
+ *    one more database, scanned once over all the event's values laid end to end.
  *
  * The index is built once per ruleset, by the first matcher that needs it, and shared read-only
  * by threads. Compiling the literal databases is most of the build; with a cache directory
@@ -149,6 +151,8 @@ static uint32_t field_id(builder *b, const char *name, size_t len)
     }
     f->name = vg__arena_strndup(&b->ix->arena, low, len);
     f->len = len;
+    f->hash = vg__hash_lower(low, len);
+    f->db = NULL;
     uint32_t id = b->ix->n_fields++;
     if (!f->name || vg__smap_add(&b->ix->field_ids, f->name, len, id))
         b->oom = 1;
@@ -387,7 +391,7 @@ static uint32_t literal_id(builder *b, const atom *a)
 /* Two independent 64-bit hashes of the literal set (ids, lengths, bytes), the flags and the
  * Vectorscan version name the cached file, so a file can only be reused for the same set. */
 static int cache_path(builder *b, const char *const *exprs, const size_t *lens, const unsigned *ids,
-                      unsigned k, char *out, size_t cap)
+                      unsigned k, unsigned flags, char *out, size_t cap)
 {
     if (!b->rs->cache_dir)
         return 0;
@@ -401,7 +405,8 @@ static int cache_path(builder *b, const char *const *exprs, const size_t *lens, 
     } while (0)
     for (const char *p = ver; *p; p++)
         MIX(*p);
-    MIX(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+    for (int sh = 0; sh < 32; sh += 8)
+        MIX(flags >> sh);
     for (unsigned i = 0; i < k; i++) {
         for (int s = 0; s < 32; s += 8)
             MIX(ids[i] >> s);
@@ -457,20 +462,24 @@ static int compile_dbs(builder *b)
     for (uint32_t f = 0; !rc && f < b->ix->n_fields; f++) {
         hs_database_t **dbp =
             f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
+        /* keywords are scanned over all values at once, so they report every occurrence and
+         * match.c keeps those inside one value */
+        unsigned fl =
+            f == b->ix->any_field ? HS_FLAG_CASELESS : HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
         unsigned k = 0;
         for (size_t i = 0; i < n; i++) {
             if (lits[i].field != f)
                 continue;
             exprs[k] = lits[i].text;
             lens[k] = lits[i].len;
-            flags[k] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+            flags[k] = fl;
             ids[k] = (unsigned)i;
             k++;
         }
         if (!k)
             continue;
         char path[4096];
-        int cached = cache_path(b, exprs, lens, ids, k, path, sizeof path);
+        int cached = cache_path(b, exprs, lens, ids, k, fl, path, sizeof path);
         if (cached && cache_load(path, dbp))
             continue;
         hs_compile_error_t *err = NULL;
@@ -545,6 +554,7 @@ static int file_entry(builder *b, uint32_t e)
 {
     const vg__route *rt = b->ix->entries[e].route;
     const vg__cond_field *ch = cond_named(rt, "Channel"), *id = cond_named(rt, "EventID");
+    b->ix->entries[e].implied = ch && rt->n_conds == 1u + (id != NULL);
     if (!ch) {
         uint32_t *a = realloc(b->ix->always, (b->ix->n_always + 1) * sizeof *a);
         if (!a)
@@ -615,6 +625,44 @@ static int invert(vg__index *ix)
     return rc;
 }
 
+/* Per candidate list, the fields its entries have literals for; and the field ids by name
+ * hash. */
+static int field_sets(builder *b)
+{
+    vg__index *ix = b->ix;
+    const lit *lits = b->lits.ptr;
+    ix->fwords = (ix->n_fields + 63) / 64;
+    ix->fbits = calloc(((size_t)ix->n_lists + 1) * ix->fwords + 1, sizeof *ix->fbits);
+    uint32_t cap = 16;
+    while (cap < 2 * ix->n_fields)
+        cap *= 2;
+    ix->fslot = calloc(cap, sizeof *ix->fslot);
+    ix->lit_len = malloc(((size_t)ix->n_literals + 1) * sizeof *ix->lit_len);
+    if (!ix->fbits || !ix->fslot || !ix->lit_len)
+        return VG_ERR_NOMEM;
+    for (uint32_t l = 0; l < ix->n_literals; l++)
+        ix->lit_len[l] = lits[l].len;
+    ix->fmask = cap - 1;
+    for (uint32_t f = 0; f < ix->n_fields; f++) {
+        uint32_t h = vg__index_field(ix, f)->hash & ix->fmask;
+        while (ix->fslot[h])
+            h = (h + 1) & ix->fmask;
+        ix->fslot[h] = f + 1;
+    }
+    for (uint32_t e = 0; e < ix->n_entries; e++) {
+        const vg__entry *en = &ix->entries[e];
+        for (uint32_t k = 0; k < en->n_keys; k++) {
+            uint32_t row = en->keys[k] == VG_KEY_ALWAYS ? ix->n_lists : en->keys[k];
+            uint64_t *bits = ix->fbits + (size_t)row * ix->fwords;
+            for (uint32_t a = 0; a < en->n_atoms; a++) {
+                uint32_t f = lits[en->atoms[a]].field;
+                bits[f / 64] |= 1ull << (f % 64);
+            }
+        }
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- build */
 
 static int build(vg_ruleset *rs, vg__index *ix)
@@ -644,7 +692,7 @@ static int build(vg_ruleset *rs, vg__index *ix)
             b.rt = r->routes[k];
             aset s = cond_atoms(&b, r, r->cond);
             vg__entry *e = &ix->entries[ix->n_entries];
-            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0, NULL, 0};
+            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0, NULL, 0, 0};
             if (!s.none && s.n) {
                 e->atoms = vg__arena_alloc(&ix->arena, s.n * sizeof *e->atoms);
                 if (!e->atoms)
@@ -663,6 +711,8 @@ static int build(vg_ruleset *rs, vg__index *ix)
     if (!rc)
         rc = invert(ix);
     if (!rc)
+        rc = field_sets(&b);
+    if (!rc)
         rc = compile_dbs(&b);
     vg__vec_free(&b.lits);
     vg__smap_free(&b.lit_ids);
@@ -676,6 +726,9 @@ void vg__index_free(vg__index *ix)
     for (uint32_t f = 0; f < ix->n_fields; f++)
         hs_free_database(vg__index_field(ix, f)->db);
     hs_free_database(ix->any_db);
+    free(ix->fbits);
+    free(ix->fslot);
+    free(ix->lit_len);
     vg__vec_free(&ix->fields_v);
     for (uint32_t l = 0; l < ix->n_lists; l++) {
         free(ix->lists[l]);

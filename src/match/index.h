@@ -18,6 +18,7 @@ typedef struct vg__entry {
     uint32_t n_atoms; /* 0: no literal is required, always evaluate */
     uint32_t *keys;   /* the candidate lists it is filed under (VG_KEY_ALWAYS: the always-list) */
     uint32_t n_keys;
+    int implied; /* its route names only Channel and EventID, so being routed here meets it */
 } vg__entry;
 
 #define VG_KEY_ALWAYS UINT32_MAX
@@ -26,6 +27,7 @@ typedef struct vg__entry {
 typedef struct vg__ifield {
     const char *name;
     size_t len;
+    uint32_t hash;     /* vg__hash_lower(name), as events keep it per field */
     hs_database_t *db; /* literals searched in this field, or NULL */
 } vg__ifield;
 
@@ -50,6 +52,13 @@ struct vg__index {
     vg__vec fields_v; /* vg__ifield, by field id */
     uint32_t n_fields;
     vg__smap field_ids; /* lower-cased name -> field id */
+    uint32_t *fslot;    /* open addressing by name hash: field id + 1, 0 = empty */
+    uint32_t fmask;
+    /* per candidate list (row n_lists: the always-list), a bit per field id: the fields
+     * whose literals some entry of the list needs; only those fields are scanned */
+    uint64_t *fbits;
+    uint32_t fwords;
+    uint32_t *lit_len; /* per literal id: its length in bytes */
     uint32_t n_literals;
     hs_database_t *any_db;                 /* keyword literals, searched in every field */
     uint32_t any_field;                    /* pseudo field id of keyword literals */

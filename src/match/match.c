@@ -2,9 +2,10 @@
  * match.c - per-event matching through the rule index (see index.c for how it is built).
  *
  * For one event: look up its Channel and EventID to find the candidate lists it is routed to
- * ((channel, event ID), (channel, any), the always-list), scan every event field the index
- * has literals for with that field's Vectorscan database, follow each literal found to the
- * entries that need it and keep those routed here, add the routed entries that need no
+ * ((channel, event ID), (channel, any), the always-list), scan each event field that some
+ * entry of those lists has literals for with that field's Vectorscan database (keywords: one
+ * scan over all values laid end to end, keeping hits inside one value), follow each literal
+ * found to the entries that need it and keep those routed here, add the routed entries that need no
  * literal, sort by entry id (rule order) and evaluate exactly only those. A rule matches when one
  * of its routes' bodies is true and no attached filter matches, exactly as vg__rule_eval decides;
  * matches come out in rule order, so the result equals the exhaustive walk, which tests check on
@@ -26,6 +27,9 @@ struct vg__mscratch {
     uint32_t n_hits;
     uint32_t *cand;
     size_t cand_cap;
+    uint64_t *want;     /* fields to scan for this event: the union of its lists' field sets */
+    const vg_event *ev; /* the event being scanned, for on_keyword */
+    const vg__index *ix;
 };
 
 vg__mscratch *vg__mscratch_new(const vg__index *ix)
@@ -39,7 +43,9 @@ vg__mscratch *vg__mscratch_new(const vg__index *ix)
     s->hits = malloc((ix->n_literals + 1) * sizeof *s->hits);
     s->cand_cap = ix->n_entries + 1;
     s->cand = malloc(s->cand_cap * sizeof *s->cand);
-    int ok = s->lit_gen && s->rule_gen && s->entry_gen && s->hits && s->cand;
+    s->ix = ix;
+    s->want = malloc(((size_t)ix->fwords + 1) * sizeof *s->want);
+    int ok = s->lit_gen && s->rule_gen && s->entry_gen && s->hits && s->cand && s->want;
     for (uint32_t f = 0; ok && f <= ix->n_fields; f++) {
         hs_database_t *db = f < ix->n_fields ? vg__index_field(ix, f)->db : ix->any_db;
         if (db && hs_alloc_scratch(db, &s->hs) != HS_SUCCESS)
@@ -63,6 +69,7 @@ void vg__mscratch_free(vg__mscratch *s)
     free(s->entry_gen);
     free(s->hits);
     free(s->cand);
+    free(s->want);
     free(s);
 }
 
@@ -80,17 +87,44 @@ static int on_literal(unsigned id, unsigned long long from, unsigned long long t
     return 0;
 }
 
-/* Field id of an event field name, or UINT32_MAX. */
-static uint32_t lookup_field(const vg__index *ix, const char *name, size_t len)
+/* Keyword literals are scanned over all values at once: keep a hit only if it lies inside
+ * one non-null value. */
+static int on_keyword(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                      void *ctx)
 {
-    char low[256];
-    if (len >= sizeof low)
-        return UINT32_MAX;
-    for (size_t i = 0; i < len; i++)
-        low[i] = (char)vg__lower((unsigned char)name[i]);
-    size_t it = 0;
-    uint32_t v;
-    return vg__smap_next(&ix->field_ids, low, len, &it, &v) ? v : UINT32_MAX;
+    (void)from; /* not computed for literal databases; the start is found from the field */
+    vg__mscratch *s = ctx;
+    const vg_event *ev = s->ev;
+    if (s->lit_gen[id] == s->gen)
+        return 0;
+    size_t lo = 0, hi = ev->n; /* the last field whose value starts before `to` */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (ev->fields[mid].lower < to)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const vg__field *f = &ev->fields[lo];
+    if (f->type == VG_VAL_NULL || to > (unsigned long long)f->lower + f->vlen)
+        return 0;
+    if (to - f->lower < s->ix->lit_len[id])
+        return 0; /* starts in the value before */
+    return on_literal(id, from, to, flags, ctx);
+}
+
+/* Field id of an event field (by its name hash, then its name), or UINT32_MAX. */
+static uint32_t field_of(const vg__index *ix, const vg_event *ev, const vg__field *f)
+{
+    for (uint32_t h = f->nhash & ix->fmask;; h = (h + 1) & ix->fmask) {
+        uint32_t v = ix->fslot[h];
+        if (!v)
+            return UINT32_MAX;
+        const vg__ifield *x = vg__index_field(ix, v - 1);
+        if (x->hash == f->nhash && x->len == f->nlen &&
+            vg__str_ieq((vg__str){x->name, x->len}, vg__field_name(ev, f)))
+            return v - 1;
+    }
 }
 
 /* Id of the candidate list for (channel, id), or UINT32_MAX. */
@@ -161,20 +195,30 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         keys[nk++] = VG_KEY_ALWAYS;
     if (!nk)
         return 0; /* no rule is routed to this event */
-    /* the literals present in the event's fields */
+    /* the fields worth scanning: those some entry of these lists has literals for */
+    memset(s->want, 0, ix->fwords * sizeof *s->want);
+    for (int k = 0; k < nk; k++) {
+        const uint64_t *row =
+            ix->fbits + (size_t)(keys[k] == VG_KEY_ALWAYS ? ix->n_lists : keys[k]) * ix->fwords;
+        for (uint32_t w = 0; w < ix->fwords; w++)
+            s->want[w] |= row[w];
+    }
+    /* the literals present in those fields */
     s->n_hits = 0;
+    s->ev = ev;
+    uint32_t af = ix->any_field;
+    if (ix->any_db && (s->want[af / 64] >> (af % 64) & 1) && ev->lused)
+        hs_scan(ix->any_db, ev->low, (unsigned)ev->lused, 0, s->hs, on_keyword, s);
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
         if (f->type == VG_VAL_NULL || !f->vlen)
             continue;
-        if (ix->any_db) /* keywords look in every field */
-            hs_scan(ix->any_db, ev->bytes + f->value, f->vlen, 0, s->hs, on_literal, s);
-        uint32_t id = lookup_field(ix, ev->bytes + f->name, f->nlen);
-        if (id == UINT32_MAX)
+        uint32_t id = field_of(ix, ev, f);
+        if (id == UINT32_MAX || !(s->want[id / 64] >> (id % 64) & 1))
             continue;
         hs_database_t *db = vg__index_field(ix, id)->db;
         if (db)
-            hs_scan(db, ev->bytes + f->value, f->vlen, 0, s->hs, on_literal, s);
+            hs_scan(db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
     }
     /* candidates: entries of the literals found that are routed here, and the routed entries
      * that need no literal */
@@ -207,7 +251,8 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         const vg__entry *e = &ix->entries[s->cand[c]];
         if (s->rule_gen[e->rule_index] == s->gen)
             continue; /* this rule is decided */
-        if (!vg__route_body(e->rule, e->route, ev, md))
+        if (!(e->implied ? vg__body_eval(e->rule, e->route, ev, md)
+                         : vg__route_body(e->rule, e->route, ev, md)))
             continue;
         s->rule_gen[e->rule_index] = s->gen;
         if (vg__rule_filtered(e->rule, ev, md))

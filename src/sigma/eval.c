@@ -26,8 +26,8 @@ static int route_ok(const vg__route *rt, const vg_event *ev)
         const vg__cond_field *cf = &rt->conds[c];
         vg__str want = {cf->field, cf->flen};
         int ok = 0;
-        for (size_t i = 0; i < ev->n && !ok; i++) {
-            const vg__field *f = &ev->fields[i];
+        for (uint32_t i = vg__event_bucket(ev, cf->hash); i && !ok; i = ev->fields[i - 1].next) {
+            const vg__field *f = &ev->fields[i - 1];
             if (f->nhash != cf->hash || !vg__str_ieq(vg__field_name(ev, f), want))
                 continue;
             for (size_t k = 0; k < cf->n && !ok; k++)
@@ -52,8 +52,9 @@ static void explain_hit(ectx *x, const vg__item *it, const vg__value *v, vg__str
     vg__buf_addc(x->why, '\n');
 }
 
-/* The non-null occurrences of a field (all fields for keywords), found once per item. */
-#define MAX_OCC 64
+/* The non-null occurrences of a field (all fields for keywords), found once per item; an
+ * event has at most VG_EVENT_MAX_FIELDS fields, so none is left out. */
+#define MAX_OCC VG_EVENT_MAX_FIELDS
 typedef struct occ {
     uint32_t idx[MAX_OCC];
     size_t n;
@@ -64,18 +65,28 @@ static void find_occurrences(const vg_event *ev, vg__str name, occ *o)
 {
     o->n = 0;
     o->present = o->nonnull = 0;
-    uint32_t h = name.ptr ? vg__hash_lower(name.ptr, name.len) : 0;
-    for (size_t i = 0; i < ev->n; i++) {
-        const vg__field *f = &ev->fields[i];
-        if (name.ptr &&
-            (f->nhash != h || f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name)))
+    if (!name.ptr) { /* keywords: every field */
+        for (size_t i = 0; i < ev->n; i++) {
+            o->present = 1;
+            if (ev->fields[i].type == VG_VAL_NULL)
+                continue;
+            o->nonnull = 1;
+            if (o->n < MAX_OCC)
+                o->idx[o->n++] = (uint32_t)i;
+        }
+        return;
+    }
+    uint32_t h = vg__hash_lower(name.ptr, name.len);
+    for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash != h || f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name))
             continue;
         o->present = 1;
         if (f->type == VG_VAL_NULL)
             continue;
         o->nonnull = 1;
         if (o->n < MAX_OCC)
-            o->idx[o->n++] = (uint32_t)i;
+            o->idx[o->n++] = i - 1;
     }
 }
 
@@ -238,6 +249,11 @@ static void explain_searches(const vg__rule *r, const vg__route *rt, const vg_ev
 int vg__route_body(const vg__rule *r, const vg__route *rt, const vg_event *ev, pcre2_match_data *md)
 {
     return route_ok(rt, ev) && body_matches(r, rt, ev, md, NULL);
+}
+
+int vg__body_eval(const vg__rule *r, const vg__route *rt, const vg_event *ev, pcre2_match_data *md)
+{
+    return body_matches(r, rt, ev, md, NULL);
 }
 
 int vg__rule_filtered(const vg__rule *r, const vg_event *ev, pcre2_match_data *md)

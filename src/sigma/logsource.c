@@ -109,7 +109,8 @@ static int read_source(vg_profile *p, const char *label, const vg__ynode *s, con
     for (size_t i = 0; i < nf; i++) {
         if (!scalar(fields->items[i]))
             return perr(d, file, fields->items[i], "field mappings must be scalars");
-        fm[i] = (vg__fmap){fields->keys[i]->str, fields->items[i]->str};
+        fm[i] = (vg__fmap){fields->keys[i]->str, fields->items[i]->str,
+                           strlen(fields->keys[i]->str), strlen(fields->items[i]->str)};
     }
     e->route.map = fm;
     e->route.n_map = nf;
@@ -257,7 +258,7 @@ size_t vg__profile_routes(const vg_profile *p, const char *product, const char *
 vg__str vg__route_field(const vg__route *rt, const char *field, size_t flen)
 {
     for (size_t i = 0; rt && i < rt->n_map; i++)
-        if (vg__str_ieq((vg__str){field, flen}, vg__str_c(rt->map[i].from)))
-            return vg__str_c(rt->map[i].to);
+        if (vg__str_ieq((vg__str){field, flen}, (vg__str){rt->map[i].from, rt->map[i].from_len}))
+            return (vg__str){rt->map[i].to, rt->map[i].to_len};
     return (vg__str){field, flen};
 }

@@ -123,6 +123,7 @@ typedef struct vg__cond_field {
 
 typedef struct vg__fmap {
     const char *from, *to;
+    size_t from_len, to_len;
 } vg__fmap;
 
 /* One way a log source appears in events: all conds hold, fields renamed by map. */
@@ -210,6 +211,8 @@ int vg__rule_eval(const vg__rule *r, const vg_event *ev, pcre2_match_data *md, v
 /* The route's conditions hold and the rule's condition is true under it (no filters). */
 int vg__route_body(const vg__rule *r, const vg__route *rt, const vg_event *ev,
                    pcre2_match_data *md);
+/* The rule's body under route rt, the route's conditions taken as met (the index knows). */
+int vg__body_eval(const vg__rule *r, const vg__route *rt, const vg_event *ev, pcre2_match_data *md);
 /* A filter attached to the rule matches the event. */
 int vg__rule_filtered(const vg__rule *r, const vg_event *ev, pcre2_match_data *md);
 

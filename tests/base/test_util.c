@@ -48,6 +48,35 @@ static void test_str_views(void **state)
     assert_int_equal(vg__lower(0xC9), 0xC9);
 }
 
+/* The word-at-a-time folding, comparing and hashing agree with the byte-wise definitions for
+ * every byte value at every position and length (tails included). */
+static void test_fold_word_at_a_time(void **state)
+{
+    (void)state;
+    unsigned char src[40], want[40], got[40];
+    for (int b = 0; b < 256; b++) {
+        for (size_t len = 1; len <= sizeof src; len++) {
+            size_t at = (size_t)b % len;
+            for (size_t i = 0; i < len; i++)
+                src[i] = (unsigned char)("aZ@[`{\x7f\x80"[i % 8]);
+            src[at] = (unsigned char)b;
+            for (size_t i = 0; i < len; i++)
+                want[i] = vg__lower(src[i]);
+            vg__lower_copy((char *)got, (const char *)src, len);
+            assert_memory_equal(got, want, len);
+            vg__str s = {(const char *)src, len}, w = {(const char *)want, len};
+            assert_true(vg__str_ieq(s, w));
+            assert_int_equal(vg__hash_lower(s.ptr, len), vg__hash_lower(w.ptr, len));
+            unsigned char other[40];
+            memcpy(other, want, len);
+            other[at] ^= 0x01;
+            assert_false(vg__str_ieq(s, (vg__str){(const char *)other, len}));
+        }
+    }
+    assert_true(vg__hash_lower("", 0) != 0);
+    assert_true(vg__hash_lower("Channel", 7) != vg__hash_lower("EventID", 7));
+}
+
 /* ---- arena ---- */
 
 static void assert_zero(const unsigned char *p, size_t n)
@@ -489,6 +518,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_str_views),
+        cmocka_unit_test(test_fold_word_at_a_time),
         cmocka_unit_test(test_arena_alignment),
         cmocka_unit_test(test_arena_zeroing),
         cmocka_unit_test(test_arena_strings),

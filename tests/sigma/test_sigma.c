@@ -266,6 +266,43 @@ static void test_values_that_vanish(void **state)
     vg_diags_free(d);
 }
 
+/* Keywords and repeated fields look at every occurrence, however many the event has (an
+ * earlier version looked at the first 64 only), both through the index and exactly. */
+static void test_many_occurrences(void **state)
+{
+    (void)state;
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs =
+        compile("title: kw\nlogsource: {product: windows}\ndetection:\n  keywords: ['needle-kw']\n"
+                "  condition: keywords\n---\n"
+                "title: rep\nlogsource: {product: windows}\ndetection:\n"
+                "  sel: {Item|endswith: 'needle-rep'}\n  condition: sel\n",
+                d);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    assert_int_equal(vg_ruleset_count(rs), 2);
+    vg_event *ev = vg_event_new();
+    for (int i = 0; i < 300; i++) {
+        char name[32], value[64];
+        int nl = snprintf(name, sizeof name, i % 2 ? "Item" : "Field%d", i);
+        int vl = snprintf(value, sizeof value, "value %d%s", i,
+                          i == 250   ? " needle-KW here"
+                          : i == 299 ? " NEEDLE-rep"
+                                     : "");
+        assert_int_equal(vg_event_add(ev, name, (size_t)nl, value, (size_t)vl, VG_VAL_STRING), 0);
+    }
+    for (int exact = 0; exact <= 1; exact++) {
+        vg_matcher *m = vg_matcher_new(rs);
+        vg_matcher_set_exact(m, exact);
+        assert_int_equal(vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL), 1);
+        assert_int_equal(vg_matcher_test(m, vg_ruleset_rule(rs, 1), ev, NULL), 1);
+        assert_int_equal(vg_matcher_run(m, ev, NULL, NULL), 2);
+        vg_matcher_free(m);
+    }
+    vg_event_free(ev);
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
 static void test_utf16_bytes(void **state)
 {
     (void)state;
@@ -1141,6 +1178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_glob_empty_and_stars),
+        cmocka_unit_test(test_many_occurrences),
         cmocka_unit_test(test_glob_backtracking),
         cmocka_unit_test(test_glob_utf8),
         cmocka_unit_test(test_glob_case),
