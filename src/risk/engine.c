@@ -69,13 +69,16 @@ void vg_risk_engine_free(vg_risk_engine *e)
     vg__vec_free(&e->objs);
     vg__vec_free(&e->srcs);
     vg__vec_free(&e->tagpool);
+    vg__vec_free(&e->tagnames);
+    vg__vec_free(&e->tagseen);
     vg__vec_free(&e->evs);
     vg__arena_free(&e->arena);
     free(e);
 }
 
-/* Tag ids of a comma-separated list, appended to the pool; returns the count. */
-static uint32_t add_tags(vg_risk_engine *e, const char *csv, int *err)
+/* Tag ids of a comma-separated list of tactics (part 0) or techniques (part 1), appended to
+ * the pool; returns the count. A tactic and a technique never share an id. */
+static uint32_t add_tags(vg_risk_engine *e, const char *csv, int part, int *err)
 {
     uint32_t n = 0;
     for (const char *p = csv; p && *p && !*err;) {
@@ -86,11 +89,21 @@ static uint32_t add_tags(vg_risk_engine *e, const char *csv, int *err)
         if (l) {
             size_t it = 0;
             uint32_t id;
-            if (!vg__smap_next(&e->tagmap, p, l, &it, &id)) {
-                char *k = vg__arena_strndup(&e->arena, p, l);
+            char *k = vg__arena_alloc(&e->arena, l + 2); /* key: the part, then the name */
+            if (!k) {
+                *err = VG_ERR_NOMEM;
+                break;
+            }
+            k[0] = (char)('0' + part);
+            memcpy(k + 1, p, l);
+            k[l + 1] = 0;
+            if (!vg__smap_next(&e->tagmap, k, l + 1, &it, &id)) {
+                const char **name = vg__vec_push(&e->tagnames, sizeof *name);
                 id = (uint32_t)e->n_tags++;
-                if (!k || vg__smap_add(&e->tagmap, k, l, id))
+                if (!name || vg__smap_add(&e->tagmap, k, l + 1, id))
                     *err = VG_ERR_NOMEM;
+                else
+                    *name = k + 1;
             }
             uint32_t *slot = vg__vec_push(&e->tagpool, sizeof *slot);
             if (!slot)
@@ -108,9 +121,13 @@ static uint32_t source_of(vg_risk_engine *e, const vg_risk_event *re, int *err)
 {
     vg__buf k;
     vg__buf_init(&k);
-    vg__buf_printf(&k, "%s\x1f%s\x1f%s\x1f%s", re->rule_id ? re->rule_id : "",
-                   re->rule_title ? re->rule_title : "", re->tactics ? re->tactics : "",
-                   re->techniques ? re->techniques : "");
+    const char *parts[] = {re->rule_id, re->rule_title, re->tactics, re->techniques};
+    for (int i = 0; i < 4; i++) { /* the key: the four strings, 0x1f between them */
+        if (i)
+            vg__buf_addc(&k, '\x1f');
+        if (parts[i])
+            vg__buf_add(&k, parts[i], strlen(parts[i]));
+    }
     uint32_t id = 0;
     size_t it = 0;
     if (k.oom) {
@@ -131,9 +148,9 @@ static uint32_t source_of(vg_risk_engine *e, const vg_risk_event *re, int *err)
             s->tactics = intern(e, ta, strlen(ta), err);
             s->techniques = intern(e, te, strlen(te), err);
             s->tac_off = (uint32_t)e->tagpool.len;
-            s->n_tac = add_tags(e, ta, err);
+            s->n_tac = add_tags(e, ta, 0, err);
             s->tech_off = (uint32_t)e->tagpool.len;
-            s->n_tech = add_tags(e, te, err);
+            s->n_tech = add_tags(e, te, 1, err);
             if (vg__smap_add(&e->srcmap, key, k.len, id))
                 *err = VG_ERR_NOMEM;
         }
@@ -220,14 +237,48 @@ size_t vg_risk_engine_count(const vg_risk_engine *e)
     return e->mode == 2 ? e->pushed : e->evs.len;
 }
 
-static int cmp_rev(const void *pa, const void *pb)
+static int cmp_time(const void *pa, const void *pb)
 {
     const vg__rev *a = pa, *b = pb;
-    if (a->obj != b->obj)
-        return a->obj < b->obj ? -1 : 1;
     if (a->t != b->t)
         return a->t < b->t ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Sort the records by (object, time, arrival) in place: the records are moved to their
+ * object's slice by following permutation cycles (an American flag sort on the object id,
+ * which needs one counter per object and no copy of the records), then each object's slice is
+ * sorted by (time, arrival). Returns 0 or VG_ERR_NOMEM. */
+static int sort_records(vg__rev *ev, size_t n, size_t n_objects)
+{
+    size_t *start = calloc(n_objects + 1, sizeof *start);
+    size_t *next = malloc((n_objects + 1) * sizeof *next);
+    if (!start || !next) {
+        free(start);
+        free(next);
+        return VG_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[ev[i].obj + 1]++;
+    for (size_t o = 0; o < n_objects; o++)
+        start[o + 1] += start[o];
+    memcpy(next, start, (n_objects + 1) * sizeof *next);
+    for (size_t o = 0; o < n_objects; o++)
+        while (next[o] < start[o + 1]) { /* place ev[next[o]]; swap what was there onwards */
+            vg__rev x = ev[next[o]];
+            while (x.obj != o) {
+                vg__rev y = ev[next[x.obj]];
+                ev[next[x.obj]++] = x;
+                x = y;
+            }
+            ev[next[o]++] = x;
+        }
+    for (size_t o = 0; o < n_objects; o++)
+        if (start[o + 1] - start[o] > 1)
+            qsort(ev + start[o], start[o + 1] - start[o], sizeof *ev, cmp_time);
+    free(start);
+    free(next);
+    return 0;
 }
 
 /* Objects are ordered by name (then type) so that output order does not depend on arrival. */
@@ -288,7 +339,8 @@ static int sort_events(vg_risk_engine *e)
             sl[i].val = rank[sl[i].val];
     free(order);
     free(rank);
-    qsort(e->evs.ptr, e->evs.len, sizeof(vg__rev), cmp_rev);
+    if (sort_records(e->evs.ptr, e->evs.len, n))
+        return VG_ERR_NOMEM;
     e->sorted = 1;
     return 0;
 }

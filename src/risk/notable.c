@@ -91,37 +91,40 @@ static void fill_title(vg__buf *b, const char *tpl, const vg_notable *n)
     vg__buf_addc(b, 0);
 }
 
-/* Append the names of csv not yet in seen (",a,b,") to out, comma-joined, in order. */
-static void join_distinct(vg__buf *out, const char *csv, vg__buf *seen)
+/* Append the tags of source s (tactics, part 0, or techniques, part 1) that this notable has
+ * not listed yet to out, comma-joined; returns how many were new. A tag id's stamp holds the
+ * number of the last notable that listed it. */
+static size_t add_tags(vg_risk_engine *e, const vg__rsrc *s, int part, vg__buf *out)
 {
-    for (const char *p = csv; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        char key[256];
-        if (l && l + 3 < sizeof key) {
-            key[0] = ',';
-            memcpy(key + 1, p, l);
-            key[l + 1] = ',';
-            key[l + 2] = 0;
-            if (!seen->ptr || !strstr(seen->ptr, key)) {
-                if (out->len)
-                    vg__buf_addc(out, ',');
-                vg__buf_add(out, p, l);
-                vg__buf_add(seen, p, l);
-                vg__buf_add(seen, ",", 2); /* keeps seen NUL-terminated */
-                seen->len--;
-            }
-        }
-        p = e ? e + 1 : NULL;
+    const uint32_t *pool = e->tagpool.ptr;
+    const char *const *names = e->tagnames.ptr;
+    uint32_t *stamp = e->tagseen.ptr;
+    uint32_t off = part ? s->tech_off : s->tac_off, n = part ? s->n_tech : s->n_tac;
+    size_t added = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t id = pool[off + i];
+        if (stamp[id] == e->n_emits)
+            continue;
+        stamp[id] = e->n_emits;
+        if (out->len)
+            vg__buf_addc(out, ',');
+        vg__buf_adds(out, names[id]);
+        added++;
     }
+    return added;
 }
 
-static size_t count_csv(const char *s)
+/* A fresh stamp for this notable's tags (tagseen grows with the tags). */
+static int new_stamp(vg_risk_engine *e)
 {
-    size_t n = *s ? 1 : 0;
-    for (; *s; s++)
-        n += *s == ',';
-    return n;
+    while (e->tagseen.len < e->n_tags)
+        if (!vg__vec_push(&e->tagseen, sizeof(uint32_t)))
+            return VG_ERR_NOMEM;
+    if (++e->n_emits == 0) { /* wrapped: forget every stamp */
+        memset(e->tagseen.ptr, 0, e->tagseen.len * sizeof(uint32_t));
+        e->n_emits = 1;
+    }
+    return 0;
 }
 
 int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev, size_t lo,
@@ -137,17 +140,13 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     const char **forms = calloc(n, sizeof *forms);
     uint32_t *form_ids = calloc(n, sizeof *form_ids);
     char idb[24];
-    vg__buf tac, tech, seen_tac, seen_tech, title;
+    vg__buf tac, tech, title;
     vg__buf_init(&tac);
     vg__buf_init(&tech);
-    vg__buf_init(&seen_tac);
-    vg__buf_init(&seen_tech);
     vg__buf_init(&title);
-    vg__buf_add(&seen_tac, ",", 2);
-    vg__buf_add(&seen_tech, ",", 2);
-    seen_tac.len = seen_tech.len = 1;
     int rc = 0;
-    if (!views || !ptrs || !times || !rules || !rule_src || !sum || !mx || !forms || !form_ids) {
+    if (!views || !ptrs || !times || !rules || !rule_src || !sum || !mx || !forms || !form_ids ||
+        new_stamp(e)) {
         rc = VG_ERR_NOMEM;
         goto done;
     }
@@ -160,12 +159,15 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
         size_t k = 0;
         while (k < nb.n_rules && rule_src[k] != x->src)
             k++;
-        if (k == nb.n_rules) {
+        if (k == nb.n_rules) { /* a source's tags are the same on all its events */
+            const vg__rsrc *src = &((const vg__rsrc *)e->srcs.ptr)[x->src];
             nb.n_rules++;
             rule_src[k] = x->src;
             rules[k].rule_id = views[i].rule_id;
             rules[k].rule_title = views[i].rule_title;
             mx[k] = x->pts;
+            nb.n_tactics += add_tags(e, src, 0, &tac);
+            nb.n_techniques += add_tags(e, src, 1, &tech);
         }
         size_t f = 0;
         while (f < nb.n_object_forms && form_ids[f] != x->raw)
@@ -178,8 +180,6 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
         sum[k] += x->pts;
         if (x->pts > mx[k])
             mx[k] = x->pts;
-        join_distinct(&tac, views[i].tactics, &seen_tac);
-        join_distinct(&tech, views[i].techniques, &seen_tech);
     }
     int64_t total = 0;
     for (size_t k = 0; k < nb.n_rules; k++) {
@@ -205,8 +205,6 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     nb.score = (double)total / 100.0;
     nb.tactics = tac.ptr ? tac.ptr : "";
     nb.techniques = tech.ptr ? tech.ptr : "";
-    nb.n_tactics = count_csv(nb.tactics);
-    nb.n_techniques = count_csv(nb.techniques);
     nb.rules = rules;
     nb.events = ptrs;
     nb.n_events = n;
@@ -216,7 +214,7 @@ int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev,
     nb.id = idb;
     fill_title(&title, r->title, &nb);
     nb.title = title.ptr;
-    if (tac.oom || tech.oom || title.oom || seen_tac.oom || seen_tech.oom) {
+    if (tac.oom || tech.oom || title.oom) {
         rc = VG_ERR_NOMEM;
         goto done;
     }
@@ -235,8 +233,6 @@ done:
     free(form_ids);
     vg__buf_free(&tac);
     vg__buf_free(&tech);
-    vg__buf_free(&seen_tac);
-    vg__buf_free(&seen_tech);
     vg__buf_free(&title);
     return rc;
 }

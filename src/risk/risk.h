@@ -143,6 +143,9 @@ struct vg_risk_engine {
     vg__vec objs, srcs; /* robj, rsrc */
     vg__vec tagpool;    /* uint32 tag ids (tactics and techniques share one id space) */
     size_t n_tags;
+    vg__vec tagnames; /* const char * by tag id */
+    vg__vec tagseen;  /* notable.c: uint32 pairs by tag id, the last notable that listed it */
+    uint32_t n_emits;
     vg__vec evs; /* rev (batch) */
     int sorted;
     int mode;       /* 0 unused yet, 1 batch (add / run), 2 incremental (push / flush) */

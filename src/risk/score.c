@@ -97,9 +97,20 @@ void vg__risk_iso(int64_t ms, char *buf, size_t cap)
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp + (mp < 10 ? 3 : -9);
     y += m <= 2;
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
-             (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-             (int)(rem % 1000));
+    if (y < 0 || y > 9999 || cap < 25) { /* outside what four digits hold: the long way */
+        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
+                 (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
+                 (int)(rem % 1000));
+        return;
+    }
+    /* written by hand: notables format the time of every event they hold */
+    static const char tpl[] = "0000-00-00T00:00:00.000Z";
+    static const int at[] = {0, 5, 8, 11, 14, 17, 20}, width[] = {4, 2, 2, 2, 2, 2, 3};
+    int64_t v[] = {y, m, d, rem / 3600000, rem / 60000 % 60, rem / 1000 % 60, rem % 1000};
+    memcpy(buf, tpl, sizeof tpl);
+    for (int f = 0; f < 7; f++)
+        for (int k = width[f] - 1; k >= 0; k--, v[f] /= 10)
+            buf[at[f] + k] = (char)('0' + v[f] % 10);
 }
 
 void vg_risk_format_time(int64_t ms, char *buf, size_t cap)
@@ -123,17 +134,34 @@ int32_t vg__risk_score_points(double v)
     return (int32_t)vg__risk_points(v);
 }
 
-/* 7300 -> "73", 10950 -> "109.5", 3938 -> "39.38" */
+/* 7300 -> "73", 10950 -> "109.5", 3938 -> "39.38" (written by hand: every risk event's
+ * arithmetic and every notable use it) */
 void vg__risk_fmt_points(char *buf, size_t cap, int64_t h)
 {
-    const char *sign = h < 0 ? "-" : "";
-    int64_t a = h < 0 ? -h : h;
-    if (a % 100 == 0)
-        snprintf(buf, cap, "%s%lld", sign, (long long)(a / 100));
-    else if (a % 10 == 0)
-        snprintf(buf, cap, "%s%lld.%lld", sign, (long long)(a / 100), (long long)(a % 100 / 10));
-    else
-        snprintf(buf, cap, "%s%lld.%02lld", sign, (long long)(a / 100), (long long)(a % 100));
+    char tmp[32];
+    size_t n = sizeof tmp;
+    uint64_t a = h < 0 ? 0 - (uint64_t)h : (uint64_t)h;
+    uint64_t frac = a % 100, whole = a / 100;
+    if (frac) { /* one or two decimals */
+        int two = frac % 10 != 0;
+        if (two)
+            tmp[--n] = (char)('0' + frac % 10);
+        tmp[--n] = (char)('0' + frac / 10);
+        tmp[--n] = '.';
+    }
+    do {
+        tmp[--n] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (h < 0)
+        tmp[--n] = '-';
+    size_t len = sizeof tmp - n;
+    if (!cap)
+        return;
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(buf, tmp + n, len);
+    buf[len] = 0;
 }
 
 static double base_score(const vg_risk_config *c, const vg_alert *a)
