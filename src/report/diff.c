@@ -263,6 +263,18 @@ static void pair(vg__buf *b, const char *key, long x, long y)
     vg__buf_printf(b, "\"%s\":{\"a\":%ld,\"b\":%ld,\"change\":%ld}", key, x, y, y - x);
 }
 
+/* The start of the i-th object of an array: {"id":ID,"KEY":TEXT,"change":"CHANGE" */
+static void item(vg__buf *b, size_t i, const char *id, const char *key, const char *text,
+                 const char *change)
+{
+    vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
+    vg__report_str(b, id);
+    vg__buf_printf(b, ",\"%s\":", key);
+    vg__report_str(b, text);
+    if (change)
+        vg__buf_printf(b, ",\"change\":\"%s\"", change);
+}
+
 static void json(vg__buf *b, const diff *d)
 {
     vg__buf_adds(b, "{\"vigil_coverage_diff\":1,\"a\":");
@@ -277,10 +289,7 @@ static void json(vg__buf *b, const diff *d)
     vg__buf_adds(b, "},\"tactics\":[");
     const tactic_chg *tc = d->tactics.ptr;
     for (size_t i = 0; i < d->tactics.len; i++) {
-        vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        vg__report_str(b, tc[i].id);
-        vg__buf_adds(b, ",\"name\":");
-        vg__report_str(b, tc[i].name);
+        item(b, i, tc[i].id, "name", tc[i].name, NULL);
         vg__buf_addc(b, ',');
         pair(b, "active", tc[i].active[0], tc[i].active[1]);
         vg__buf_addc(b, ',');
@@ -290,14 +299,10 @@ static void json(vg__buf *b, const diff *d)
     vg__buf_adds(b, "],\"techniques\":[");
     const tech_chg *te = d->techs.ptr;
     for (size_t i = 0; i < d->techs.len; i++) {
-        vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        vg__report_str(b, te[i].id);
-        vg__buf_adds(b, ",\"name\":");
-        vg__report_str(b, te[i].name);
-        vg__buf_printf(b, ",\"change\":\"%s\"",
-                       te[i].mark == '+'   ? "gained"
-                       : te[i].mark == '-' ? "lost"
-                                           : "changed");
+        item(b, i, te[i].id, "name", te[i].name,
+             te[i].mark == '+'   ? "gained"
+             : te[i].mark == '-' ? "lost"
+                                 : "changed");
         for (size_t k = 0; k < N_COUNTS; k++) {
             vg__buf_addc(b, ',');
             pair(b, counts[k], te[i].n[0][k], te[i].n[1][k]);
@@ -307,14 +312,10 @@ static void json(vg__buf *b, const diff *d)
     vg__buf_adds(b, "],\"rules\":[");
     const rule_chg *r = d->rules.ptr;
     for (size_t i = 0; i < d->rules.len; i++) {
-        vg__buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        vg__report_str(b, r[i].id);
-        vg__buf_adds(b, ",\"title\":");
-        vg__report_str(b, r[i].title);
-        vg__buf_printf(b, ",\"change\":\"%s\"",
-                       r[i].mark == '+'   ? "added"
-                       : r[i].mark == '-' ? "removed"
-                                          : "status");
+        item(b, i, r[i].id, "title", r[i].title,
+             r[i].mark == '+'   ? "added"
+             : r[i].mark == '-' ? "removed"
+                                : "status");
         for (int k = 0; k < 2; k++) {
             vg__buf_adds(b, k ? ",\"status_b\":" : ",\"status_a\":");
             if (r[i].status[k][0])
