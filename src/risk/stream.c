@@ -41,10 +41,11 @@ typedef struct srun {
 } srun;
 
 typedef struct sobj {
-    vg__vec ev;   /* vg__rev sorted by (t, seq) */
-    vg__vec late; /* vg__rev parked, not merged yet */
-    size_t since; /* events for this object since it was last settled */
-    srun *runs;   /* one per incident rule; NULL until the first event */
+    vg__vec ev;       /* vg__rev sorted by (t, seq) */
+    vg__vec late;     /* vg__rev parked, not merged yet */
+    size_t since;     /* events for this object since it was last settled */
+    int64_t late_min; /* the earliest parked time */
+    srun *runs;       /* one per incident rule; NULL until the first event */
 } sobj;
 
 enum { SETTLE_NOW_EVENTS = 256, SETTLE_FACTOR = 8 };
@@ -190,16 +191,6 @@ static int cmp_rev(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int64_t min_late(const sobj *o)
-{
-    const vg__rev *l = o->late.ptr;
-    int64_t m = l[0].t;
-    for (size_t i = 1; i < o->late.len; i++)
-        if (l[i].t < m)
-            m = l[i].t;
-    return m;
-}
-
 /* The restart point of rule r before time tl: the end of the last closed notable whose window
  * ends before tl (*keep: the closed notables kept), or 0. */
 static size_t restart_of(const sobj *o, const srun *s, const vg__risk_irule *r, int64_t tl,
@@ -299,7 +290,7 @@ static int rerun(vg_risk_engine *e, sobj *o, uint32_t obj, size_t r, size_t keep
 static int settle(vg_risk_engine *e, sobj *o, uint32_t obj, vg_notable_change_fn fn, void *ud)
 {
     size_t nr = e->cfg->irules.len;
-    int64_t tl = min_late(o);
+    int64_t tl = o->late_min;
     size_t *restart = calloc(nr ? nr : 1, sizeof *restart),
            *keep = calloc(nr ? nr : 1, sizeof *keep);
     vg__vec *before = calloc(nr ? nr : 1, sizeof *before), after = {0};
@@ -334,7 +325,7 @@ static int settle(vg_risk_engine *e, sobj *o, uint32_t obj, vg_notable_change_fn
 /* Settle now if it is cheap enough (see the top of the file). */
 static int maybe_settle(vg_risk_engine *e, sobj *o, uint32_t obj, vg_notable_change_fn fn, void *ud)
 {
-    int64_t tl = min_late(o);
+    int64_t tl = o->late_min;
     size_t n = o->ev.len + o->late.len, from = n;
     for (size_t r = 0; r < e->cfg->irules.len; r++) {
         size_t keep, at;
@@ -371,6 +362,8 @@ int vg_risk_engine_push(vg_risk_engine *e, const vg_risk_event *re, int calculat
         if (!slot)
             return VG_ERR_NOMEM;
         *slot = x;
+        if (o->late.len == 1 || x.t < o->late_min)
+            o->late_min = x.t;
         return maybe_settle(e, o, x.obj, fn, ud);
     }
     vg__rev *slot = vg__vec_push(&o->ev, sizeof *slot);
