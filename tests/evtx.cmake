@@ -19,3 +19,12 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/evtx/test_evtx.c)
   add_test(NAME unit_test_evtx COMMAND test_evtx)
   set_tests_properties(unit_test_evtx PROPERTIES TIMEOUT 600 LABELS unit)
 endif()
+
+# test_value: the text of every value type against a printf/gmtime reference (edge values and
+# a fixed-seed random stream).
+add_executable(test_evtx_value ${CMAKE_CURRENT_LIST_DIR}/evtx/test_value.c)
+target_link_libraries(test_evtx_value PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_evtx_value PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(test_evtx_value PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_evtx_value COMMAND test_evtx_value)
+set_tests_properties(unit_test_evtx_value PROPERTIES LABELS unit)

@@ -8,6 +8,9 @@
  * binary as upper-case hex, reals in the shortest form that reads back to the same number,
  * UTF-16 strings up to their first NUL, and arrays (type | 0x80) as their items' text joined
  * with commas. A value whose size does not fit its type is reported, never read past.
+ * Numbers, hex, GUIDs, SIDs and times are written by hand, not with printf (the same text:
+ * tests/evtx/test_value.c compares every type with a printf reference), and UTF-16 is
+ * converted four ASCII code units at a time.
  */
 #include <math.h>
 #include <stdio.h>
@@ -90,73 +93,175 @@ int vg__evtx_val_numeric(const vg__evtx_val *v)
 
 /* ---- UTF-16 ---- */
 
-static void put_utf8(vg__buf *b, uint32_t cp)
+static size_t utf8_of(char *u, uint32_t cp)
 {
-    char u[4];
-    size_t n;
     if (cp < 0x80) {
         u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
+        return 1;
+    }
+    if (cp < 0x800) {
         u[0] = (char)(0xc0 | cp >> 6);
         u[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
+        return 2;
+    }
+    if (cp < 0x10000) {
         u[0] = (char)(0xe0 | cp >> 12);
         u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
         u[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        u[0] = (char)(0xf0 | cp >> 18);
-        u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-        u[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
+        return 3;
     }
-    vg__buf_add(b, u, n);
+    u[0] = (char)(0xf0 | cp >> 18);
+    u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+    u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    u[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static void put_utf8(vg__buf *b, uint32_t cp)
+{
+    char u[4];
+    vg__buf_add(b, u, utf8_of(u, cp));
+}
+
+/* Four code units (read little-endian into w) that are all ASCII and, when nul_ends, none of
+ * them NUL. Each unit below 0x80 plus 0x7f stays below 0x100, so no carry crosses units and
+ * bit 7 of a unit's sum is set exactly when the unit is not 0. */
+static int ascii4(uint64_t w, int nul_ends)
+{
+    if (w & 0xff80ff80ff80ff80ull)
+        return 0;
+    return !nul_ends ||
+           ((w + 0x007f007f007f007full) & 0x0080008000800080ull) == 0x0080008000800080ull;
 }
 
 void vg__evtx_utf16(const uint8_t *p, size_t n, int stop_nul, vg__buf *b)
 {
     if (vg__buf_reserve(b, n * 3 + 1))
         return;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t u = vg__evtx_le16(p + 2 * i);
+    char *o = b->ptr + b->len; /* capacity reserved above: at most 3 bytes per unit */
+    size_t i = 0;
+    while (i < n) {
+        /* fast path: four ASCII units at a time */
+        if (n - i >= 4) {
+            uint64_t w = vg__evtx_le64(p + 2 * i);
+            if (ascii4(w, stop_nul)) {
+                o[0] = (char)w;
+                o[1] = (char)(w >> 16);
+                o[2] = (char)(w >> 32);
+                o[3] = (char)(w >> 48);
+                o += 4;
+                i += 4;
+                continue;
+            }
+        }
+        uint32_t u = vg__evtx_le16(p + 2 * i++);
         if (u < 0x80 && u != 0) {
-            /* fast path: ASCII runs need no encoding (capacity reserved above) */
-            b->ptr[b->len++] = (char)u;
+            *o++ = (char)u;
             continue;
         }
         if (u == 0 && stop_nul)
             break;
-        if (u >= 0xd800 && u < 0xdc00 && i + 1 < n) {
-            uint32_t lo = vg__evtx_le16(p + 2 * i + 2);
+        if (u >= 0xd800 && u < 0xdc00 && i < n) {
+            uint32_t lo = vg__evtx_le16(p + 2 * i);
             if (lo >= 0xdc00 && lo < 0xe000) {
-                put_utf8(b, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                o += utf8_of(o, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
                 i++;
                 continue;
             }
         }
         if (u >= 0xd800 && u < 0xe000)
             u = 0xfffd;
-        put_utf8(b, u);
+        o += utf8_of(o, u);
     }
-    if (b->ptr)
-        b->ptr[b->len] = 0;
+    b->len = (size_t)(o - b->ptr);
+    b->ptr[b->len] = 0;
 }
 
-/* ---- scalar formatting ---- */
+/* ---- scalar formatting: hand-written, the same text printf gave ---- */
+
+static const char digits2[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of v, at least width of them (zero-padded), written so that they end
+ * at end; returns where they start. */
+static char *dec(char *end, uint64_t v, int width)
+{
+    char *o = end;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--o = digits2[k + 1];
+        *--o = digits2[k];
+    }
+    if (v >= 10) {
+        *--o = digits2[v * 2 + 1];
+        *--o = digits2[v * 2];
+    } else {
+        *--o = (char)('0' + v);
+    }
+    while (end - o < width)
+        *--o = '0';
+    return o;
+}
+
+static void put_u64(vg__buf *b, uint64_t v)
+{
+    char s[24];
+    char *o = dec(s + sizeof s, v, 0);
+    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+}
+
+static void put_i64(vg__buf *b, int64_t v)
+{
+    char s[24];
+    /* the magnitude of INT64_MIN does not fit int64_t: negate as unsigned */
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char *o = dec(s + sizeof s, m, 0);
+    if (v < 0)
+        *--o = '-';
+    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+}
+
+static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABCDEF";
 
 static void put_hex_lower(vg__buf *b, uint64_t v)
 {
-    vg__buf_printf(b, "0x%llx", (unsigned long long)v);
+    char s[24];
+    char *o = s + sizeof s;
+    do {
+        *--o = hex_lower[v & 15];
+        v >>= 4;
+    } while (v);
+    *--o = 'x';
+    *--o = '0';
+    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+}
+
+/* n upper-case hex digits of v (most significant first) at o; returns the end. */
+static char *hex_fixed(char *o, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        o[i] = hex_upper[v & 15];
+        v >>= 4;
+    }
+    return o + n;
 }
 
 static void put_guid(vg__buf *b, const uint8_t *g)
 {
-    vg__buf_printf(b, "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", vg__evtx_le32(g),
-                   vg__evtx_le16(g + 4), vg__evtx_le16(g + 6), g[8], g[9], g[10], g[11], g[12],
-                   g[13], g[14], g[15]);
+    char s[36], *o = s;
+    o = hex_fixed(o, vg__evtx_le32(g), 8);
+    *o++ = '-';
+    o = hex_fixed(o, vg__evtx_le16(g + 4), 4);
+    *o++ = '-';
+    o = hex_fixed(o, vg__evtx_le16(g + 6), 4);
+    *o++ = '-';
+    o = hex_fixed(o, (uint64_t)g[8] << 8 | g[9], 4);
+    *o++ = '-';
+    for (int i = 10; i < 16; i++)
+        o = hex_fixed(o, g[i], 2);
+    vg__buf_add(b, s, sizeof s);
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
@@ -173,10 +278,23 @@ static void civil(int64_t days, int *y, unsigned *m, unsigned *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* YYYY-MM-DDThh:mm:ss.uuuuuuZ; each part is a minimum width, as printf's %04d / %02u / %06u
+ * (a year below 0 cannot occur: FILETIME starts at 1601, SYSTEMTIME's year is unsigned). */
 static void put_time(vg__buf *b, int y, unsigned mo, unsigned d, unsigned h, unsigned mi,
                      unsigned s, unsigned us)
 {
-    vg__buf_printf(b, "%04d-%02u-%02uT%02u:%02u:%02u.%06uZ", y, mo, d, h, mi, s, us);
+    const unsigned part[] = {mo, d, h, mi, s};
+    static const char sep[] = "-T::.";
+    char t[96], *o = t + sizeof t;
+    *--o = 'Z';
+    o = dec(o, us, 6);
+    for (int i = 4; i >= 0; i--) {
+        *--o = sep[i];
+        o = dec(o, part[i], 2);
+    }
+    *--o = '-';
+    o = dec(o, y < 0 ? 0 : (uint64_t)y, 4);
+    vg__buf_add(b, o, (size_t)(t + sizeof t - o));
 }
 
 static void put_filetime(vg__buf *b, uint64_t ft)
@@ -206,9 +324,22 @@ static int put_sid(vg__buf *b, const uint8_t *p, uint32_t size)
     uint64_t auth = 0;
     for (int i = 2; i < 8; i++)
         auth = auth << 8 | p[i];
-    vg__buf_printf(b, "S-%u-%llu", p[0], (unsigned long long)auth);
-    for (unsigned i = 0; i < p[1]; i++)
-        vg__buf_printf(b, "-%u", vg__evtx_le32(p + 8 + 4 * i));
+    /* S-255-281474976710655 then up to 255 times -4294967295 */
+    if (vg__buf_reserve(b, 24 + 11u * p[1] + 1))
+        return 0;
+    char *o = b->ptr + b->len, s[24], *d;
+    *o++ = 'S';
+    *o++ = '-';
+    for (int k = 0; k < 2 + p[1]; k++) {
+        if (k)
+            *o++ = '-';
+        uint64_t v = k == 0 ? p[0] : k == 1 ? auth : vg__evtx_le32(p + 8 + 4 * (k - 2));
+        d = dec(s + sizeof s, v, 0);
+        memcpy(o, d, (size_t)(s + sizeof s - d));
+        o += s + sizeof s - d;
+    }
+    b->len = (size_t)(o - b->ptr);
+    b->ptr[b->len] = 0;
     return 0;
 }
 
@@ -233,7 +364,7 @@ static void put_real(vg__buf *b, double v, int single)
 
 static void put_hex_upper(vg__buf *b, const uint8_t *p, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
+    const char *hex = hex_upper;
     if (vg__buf_reserve(b, 2 * n + 1))
         return;
     for (size_t i = 0; i < n; i++) {
@@ -248,28 +379,28 @@ static int put_scalar(vg__buf *b, uint8_t t, const uint8_t *p, uint32_t size)
 {
     switch (t) {
     case VG__EVTX_T_INT8:
-        vg__buf_printf(b, "%d", (int8_t)p[0]);
+        put_i64(b, (int8_t)p[0]);
         break;
     case VG__EVTX_T_UINT8:
-        vg__buf_printf(b, "%u", p[0]);
+        put_u64(b, p[0]);
         break;
     case VG__EVTX_T_INT16:
-        vg__buf_printf(b, "%d", (int16_t)vg__evtx_le16(p));
+        put_i64(b, (int16_t)vg__evtx_le16(p));
         break;
     case VG__EVTX_T_UINT16:
-        vg__buf_printf(b, "%u", vg__evtx_le16(p));
+        put_u64(b, vg__evtx_le16(p));
         break;
     case VG__EVTX_T_INT32:
-        vg__buf_printf(b, "%d", (int32_t)vg__evtx_le32(p));
+        put_i64(b, (int32_t)vg__evtx_le32(p));
         break;
     case VG__EVTX_T_UINT32:
-        vg__buf_printf(b, "%u", vg__evtx_le32(p));
+        put_u64(b, vg__evtx_le32(p));
         break;
     case VG__EVTX_T_INT64:
-        vg__buf_printf(b, "%lld", (long long)(int64_t)vg__evtx_le64(p));
+        put_i64(b, (int64_t)vg__evtx_le64(p));
         break;
     case VG__EVTX_T_UINT64:
-        vg__buf_printf(b, "%llu", (unsigned long long)vg__evtx_le64(p));
+        put_u64(b, vg__evtx_le64(p));
         break;
     case VG__EVTX_T_REAL32: {
         float f;
