@@ -230,12 +230,17 @@ static const help_entry entries[] = {
      "  --risk-events FILE    evaluate risk events given as JSON lines (no store needed)\n"
      "  --max-events N        timeline events shown per notable (default 100)\n"},
     {"risk show", "vigil risk show OBJECT --db FILE [--json]",
-     "Print one risk object's timeline: every risk event with its score arithmetic.", ""},
+     "Print one risk object's timeline: every risk event with its score arithmetic.",
+     "OBJECT may be written any way its events write it (alice finds CORP\\alice and\n"
+     "alice@corp.local; wks-1 finds WKS-1.corp.local): risk objects are normalised as\n"
+     "--config says (docs/risk.md, \"Risk objects\").\n"},
     {"risk correlate", "vigil risk correlate -r RULES PATH... [--json]",
      "Evaluate Sigma correlation rules over event files and print their matches.",
      "All seven types (event_count, value_count, temporal, temporal_ordered, value_sum,\n"
      "value_avg, value_percentile), group-by across every referenced rule, aliases, and\n"
-     "windows that never exceed the timespan. Exit status 1 when nothing matched.\n"},
+     "windows that never exceed the timespan. A correlation may reference correlations\n"
+     "(its matches are then alerts with that correlation's group-by fields); a reference\n"
+     "cycle is an error and its correlations are skipped. Exit status 1 when nothing matched.\n"},
     {"notables", "vigil notables --db FILE [ID] [--json]",
      "List the notables in the store, or show one (by id or id prefix).", ""},
     {"help", "vigil help [COMMAND] | vigil help --man", "Show help for a command, or the man page.",

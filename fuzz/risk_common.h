@@ -154,4 +154,24 @@ static inline void risk_check_engines(const vg_risk_config *c)
     vg_risk_engine_free(p);
 }
 
+/* Load text (a configuration, or incident rules when rules is set) over the defaults into a
+ * new *out, checking the diagnostics and that a failed load changed nothing. Returns the
+ * load's result; the caller frees *out. */
+static inline int risk_load_checked(const uint8_t *data, size_t size, const char *name, int rules,
+                                    vg_risk_config **out)
+{
+    CHECK(vg_risk_config_new(out) == 0);
+    vg_diags *d = vg_diags_new();
+    char *before = risk_fingerprint(*out);
+    int rc = vg__risk_config_load_text(*out, (const char *)data, size, name, rules, d);
+    risk_check_diags(d, name, rc);
+    char *after = risk_fingerprint(*out);
+    if (rc)
+        CHECK(strcmp(before, after) == 0);
+    free(before);
+    free(after);
+    vg_diags_free(d);
+    return rc;
+}
+
 #endif

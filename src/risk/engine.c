@@ -376,27 +376,6 @@ const vg_risk_event *vg_risk_engine_event(vg_risk_engine *e, size_t i)
 
 /* ---------------------------------------------------------------- evaluation */
 
-typedef struct bctx {
-    vg_risk_engine *e;
-    const vg__risk_irule *r;
-    const vg__rev *ev;
-    vg_notable_fn fn;
-    void *ud;
-    int raised;
-} bctx;
-
-static int on_batch(void *ctx, int what, size_t lo, size_t hi, int64_t trigger)
-{
-    bctx *b = ctx;
-    if (what != VG__W_CLOSED)
-        return 0;
-    int rc = vg__risk_emit(b->e, b->r, b->ev, lo, hi, trigger, b->fn, b->ud);
-    if (rc < 0)
-        return rc;
-    b->raised++;
-    return rc ? -rc : 0;
-}
-
 /* One incident rule over the object's events ev[a, b); the dense counters are empty before
  * and after. Returns the number of notables or a negative code. */
 static int eval_object(vg_risk_engine *e, vg__win *w, const vg__risk_irule *r, size_t a, size_t b,
@@ -407,18 +386,19 @@ static int eval_object(vg_risk_engine *e, vg__win *w, const vg__risk_irule *r, s
     memset(&s, 0, sizeof s);
     s.w = *w;
     s.lo = s.i = a;
-    bctx x = {e, r, ev, fn, ud, 0};
+    vg__risk_emitter x = {e, r, ev, fn, ud, 0};
     int rc = 0;
     while (!rc && s.i < b) {
         size_t i = s.i;
-        rc = vg__wrun_step(&s, r, ev, i + 1 == b || ev[i + 1].t != ev[i].t, on_batch, &x);
+        rc = vg__wrun_step(&s, r, ev, i + 1 == b || ev[i + 1].t != ev[i].t, vg__risk_emit_closed,
+                           &x);
     }
     if (!rc)
-        rc = vg__wrun_end(&s, r, ev, b, on_batch, &x);
+        rc = vg__wrun_end(&s, r, ev, b, vg__risk_emit_closed, &x);
     if (!s.open)
         vg__win_clear(&s.w, ev, s.lo, s.i);
     *w = s.w;
-    return rc < 0 ? rc : x.raised;
+    return rc < 0 ? rc : x.count;
 }
 
 int vg_risk_engine_run(vg_risk_engine *e, vg_notable_fn fn, void *ud)

@@ -237,6 +237,18 @@ done:
     return rc;
 }
 
+int vg__risk_emit_closed(void *ctx, int what, size_t lo, size_t hi, int64_t trigger)
+{
+    vg__risk_emitter *x = ctx;
+    if (what != VG__W_CLOSED)
+        return 0;
+    int rc = vg__risk_emit(x->e, x->r, x->ev, lo, hi, trigger, x->fn, x->ud);
+    if (rc < 0)
+        return rc;
+    x->count++;
+    return rc ? -rc : 0; /* the callback's stop value */
+}
+
 /* ---------------------------------------------------------------- formatting */
 
 static void pts(vg__buf *b, double v)

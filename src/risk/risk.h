@@ -222,6 +222,17 @@ const char *vg__risk_severity(const vg__risk_irule *r, double score);
  * fn's non-zero return (positive) or a negative code */
 int vg__risk_emit(vg_risk_engine *e, const vg__risk_irule *r, const vg__rev *ev, size_t lo,
                   size_t hi, int64_t trigger, vg_notable_fn fn, void *ud);
+/* A vg__wnote (window.c) that builds and hands out every closed notable; ctx is a
+ * vg__risk_emitter, whose count it counts. */
+typedef struct vg__risk_emitter {
+    vg_risk_engine *e;
+    const vg__risk_irule *r;
+    const vg__rev *ev;
+    vg_notable_fn fn;
+    void *ud;
+    int count;
+} vg__risk_emitter;
+int vg__risk_emit_closed(void *ctx, int what, size_t lo, size_t hi, int64_t trigger);
 
 /* store.c (src/store): the open database and its diagnostics list */
 struct sqlite3;

@@ -10,6 +10,12 @@
  * rule, group and window start) and is scored as an alert of the correlation rule, with the
  * event of its last contributing alert. Notables are a view of the risk index: each run
  * recomputes them and the store keeps, per notable id, when it was first raised.
+ *
+ * `vigil scan --risk` uses the same pieces inside its scan's transaction: each match is scored
+ * right after it is stored by reading it back (vg_store_risk_score_last: the same row, rule
+ * facts and reference as a later vigil risk would use, so the risk events are identical), then
+ * correlations and retention (vg_store_risk_correlate, _retain) after the scan; notables are
+ * recorded in a savepoint, which nests in the scan's transaction or stands alone.
  */
 #include <sqlite3.h>
 #include <stdio.h>

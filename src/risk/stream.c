@@ -374,27 +374,6 @@ int vg_risk_engine_push(vg_risk_engine *e, const vg_risk_event *re, int calculat
     return step_all(e, o, x.obj, fn, ud);
 }
 
-typedef struct fctx {
-    vg_risk_engine *e;
-    const vg__risk_irule *r;
-    const vg__rev *ev;
-    vg_notable_fn fn;
-    void *ud;
-    int count;
-} fctx;
-
-static int on_final(void *ctx, int what, size_t lo, size_t hi, int64_t trigger)
-{
-    fctx *f = ctx;
-    if (what != VG__W_CLOSED)
-        return 0;
-    int rc = vg__risk_emit(f->e, f->r, f->ev, lo, hi, trigger, f->fn, f->ud);
-    if (rc < 0)
-        return rc;
-    f->count++;
-    return rc ? -rc : 0;
-}
-
 typedef struct oref {
     const char *name;
     uint8_t type;
@@ -426,7 +405,7 @@ int vg_risk_engine_flush(vg_risk_engine *e, vg_notable_fn fn, void *ud)
             order[n++] = (oref){vg__risk_str(e, ro[i].name), ro[i].type, (uint32_t)i};
     }
     qsort(order, n, sizeof *order, cmp_oref);
-    fctx f = {e, NULL, NULL, fn, ud, 0};
+    vg__risk_emitter f = {e, NULL, NULL, fn, ud, 0};
     for (size_t k = 0; k < n && !rc; k++) {
         sobj *o = &os[order[k].id];
         f.ev = o->ev.ptr;
@@ -436,9 +415,9 @@ int vg_risk_engine_flush(vg_risk_engine *e, vg_notable_fn fn, void *ud)
             f.r = rule_at(e, r);
             const sclosed *c = o->runs[r].closed.ptr;
             for (size_t j = 0; j < o->runs[r].closed.len && !rc; j++)
-                rc = on_final(&f, VG__W_CLOSED, c[j].lo, c[j].hi, c[j].trigger);
+                rc = vg__risk_emit_closed(&f, VG__W_CLOSED, c[j].lo, c[j].hi, c[j].trigger);
             if (!rc)
-                rc = vg__wrun_end(&o->runs[r].run, f.r, f.ev, o->ev.len, on_final, &f);
+                rc = vg__wrun_end(&o->runs[r].run, f.r, f.ev, o->ev.len, vg__risk_emit_closed, &f);
         }
     }
     free(order);
