@@ -19,20 +19,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "risk_test.h"
 #include "vigil.h"
-
-static char tmpdir[256];
-
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 static char *slurp(const char *path)
 {
@@ -380,10 +368,6 @@ static void test_store_migrates_v1(void **state)
 
 int main(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/vg-risk-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir))
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_equal_shipped_files),
         cmocka_unit_test(test_parse_time),
@@ -394,10 +378,8 @@ int main(void)
         cmocka_unit_test(test_config_error_leaves_config_unchanged),
         cmocka_unit_test(test_store_migrates_v1),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
+    if (risk_tmpdir_make("vg-risk"))
         return 1;
-    return rc;
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return risk_tmpdir_remove() ? 1 : rc;
 }

@@ -25,20 +25,8 @@
 
 #include <cmocka.h>
 
+#include "risk_test.h"
 #include "vigil.h"
-
-static char tmpdir[256];
-
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 static uint64_t rng;
 
@@ -501,10 +489,6 @@ static void test_window_limit(void **state)
 
 int main(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/vg-risk-stream-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir))
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_push_equals_batch_in_any_order),
         cmocka_unit_test(test_many_late_events_for_one_object),
@@ -512,10 +496,8 @@ int main(void)
         cmocka_unit_test(test_normalised_objects),
         cmocka_unit_test(test_window_limit),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
+    if (risk_tmpdir_make("vg-risk-stream"))
         return 1;
-    return rc;
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return risk_tmpdir_remove() ? 1 : rc;
 }
