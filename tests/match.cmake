@@ -5,3 +5,10 @@ target_link_libraries(index_vs_exact PRIVATE vigil)
 target_compile_options(index_vs_exact PRIVATE ${VG_WARNINGS})
 add_test(NAME index_vs_exact COMMAND index_vs_exact ${VG_SHARED_DIR})
 set_tests_properties(index_vs_exact PROPERTIES TIMEOUT 1500)
+
+# Rules written to probe the index's literal derivation (cmocka; no shared data needed).
+add_executable(test_index ${CMAKE_CURRENT_LIST_DIR}/match/test_index.c)
+target_link_libraries(test_index PRIVATE vigil PkgConfig::CMOCKA)
+target_compile_options(test_index PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_index COMMAND test_index)
+set_tests_properties(unit_test_index PROPERTIES LABELS unit)

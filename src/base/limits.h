@@ -26,6 +26,7 @@
 #define VG_SIGMA_MAX_EXPANSION  4096 /* values one value may expand to (windash, base64offset) */
 #define VG_SIGMA_MAX_MODIFIERS  8    /* modifiers on one field */
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
+#define VG_INDEX_MAX_GROUPS     4    /* literal groups per rule index entry (at most 4: 2 bits) */
 
 /* Coverage */
 #define VG_SOURCES_MAX_FILE                                                                        \

@@ -43,6 +43,7 @@ typedef struct atom {
     uint32_t field; /* field id */
     const char *lit;
     uint32_t len;
+    uint8_t anchor; /* VG_ANCHOR_START / _END: where in the value the literal must be */
 } atom;
 
 typedef struct aset {
@@ -75,7 +76,7 @@ static aset none_set(void)
 static void aset_add(builder *b, aset *s, atom at)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (s->a[i].field == at.field && s->a[i].len == at.len &&
+        if (s->a[i].field == at.field && s->a[i].len == at.len && s->a[i].anchor == at.anchor &&
             memcmp(s->a[i].lit, at.lit, at.len) == 0)
             return;
     if (s->n == s->cap) {
@@ -105,12 +106,17 @@ static void aset_union(builder *b, aset *dst, aset *src)
     aset_free(src);
 }
 
+/* How selective a set is: its weakest literal, where a literal anchored to the start or end
+ * of the value counts as four bytes longer per anchor (it is found far less often). */
 static uint32_t shortest(const aset *s)
 {
     uint32_t m = UINT32_MAX;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->a[i].len < m)
-            m = s->a[i].len;
+    for (size_t i = 0; i < s->n; i++) {
+        uint32_t w = s->a[i].len + 0u * ((s->a[i].anchor & VG_ANCHOR_START) != 0) +
+                     0u * ((s->a[i].anchor & VG_ANCHOR_END) != 0);
+        if (w < m)
+            m = w;
+    }
     return m;
 }
 
@@ -130,6 +136,102 @@ static void aset_best(aset *dst, aset *src)
     } else {
         aset_free(src);
     }
+}
+
+/* A requirement: every group must have one of its literals in the event (an AND of ORs). `and`
+ * keeps the groups of both sides (the VG_INDEX_MAX_GROUPS most selective), `or` keeps one
+ * group, the union of each side's best. */
+typedef struct req {
+    int none; /* nothing is required */
+    aset g[VG_INDEX_MAX_GROUPS];
+    int ng;
+} req;
+
+static req req_none(void)
+{
+    req r;
+    memset(&r, 0, sizeof r);
+    r.none = 1;
+    return r;
+}
+
+static void req_free(req *r)
+{
+    for (int i = 0; i < r->ng; i++)
+        aset_free(&r->g[i]);
+    r->ng = 0;
+}
+
+static req req_of(aset s)
+{
+    req r = req_none();
+    if (s.none || !s.n) {
+        aset_free(&s);
+        return r;
+    }
+    r.none = 0;
+    r.g[0] = s;
+    r.ng = 1;
+    return r;
+}
+
+/* The index of r's most selective group. */
+static int req_best(const req *r)
+{
+    int best = 0;
+    for (int i = 1; i < r->ng; i++) {
+        uint32_t a = shortest(&r->g[best]), c = shortest(&r->g[i]);
+        if (c > a || (c == a && r->g[i].n < r->g[best].n))
+            best = i;
+    }
+    return best;
+}
+
+/* x AND y (consumes y). */
+static void req_and(req *x, req *y)
+{
+    if (y->none)
+        return;
+    if (x->none) {
+        *x = *y;
+        return;
+    }
+    for (int i = 0; i < y->ng; i++) {
+        if (x->ng < VG_INDEX_MAX_GROUPS) {
+            x->g[x->ng++] = y->g[i];
+            continue;
+        }
+        int worst = 0; /* full: replace the least selective group if y's is better */
+        for (int k = 1; k < x->ng; k++)
+            if (shortest(&x->g[k]) < shortest(&x->g[worst]))
+                worst = k;
+        if (shortest(&y->g[i]) > shortest(&x->g[worst])) {
+            aset_free(&x->g[worst]);
+            x->g[worst] = y->g[i];
+        } else {
+            aset_free(&y->g[i]);
+        }
+    }
+    y->ng = 0;
+}
+
+/* x OR y (consumes y): the union of the best group of each side. */
+static void req_or(builder *b, req *x, req *y)
+{
+    if (x->none || y->none) {
+        req_free(x);
+        req_free(y);
+        *x = req_none();
+        return;
+    }
+    int bx = req_best(x), by = req_best(y);
+    aset u = x->g[bx];
+    x->g[bx] = (aset){0};
+    aset_union(b, &u, &y->g[by]);
+    y->g[by] = (aset){0};
+    req_free(x);
+    req_free(y);
+    *x = req_of(u);
 }
 
 /* Field id for a (mapped) field name; adds it when new. */
@@ -161,8 +263,10 @@ static uint32_t field_id(builder *b, const char *name, size_t len)
 
 /* A literal every match of a regular expression contains: the longest run of plain
  * characters in a top-level concatenation. Alternation at the top level gives nothing; a
- * group, class, dot, anchor or escape class ends a run; a character made optional by ?, * or
- * {0 is left out, one repeated by + or {n ends the run after it. Conservative by design. */
+ * group, class, {m,n}, dot, anchor or escape class ends a run, and so do the letters and
+ * digits that follow a letter or digit escape (\x41, \cA, \012 are not literal text); a
+ * character made optional by ?, * or {0 is left out, one repeated by + or {n ends the run
+ * after it. Conservative by design. */
 static int regex_atom(builder *b, const char *re, size_t n, uint32_t field, atom *out)
 {
     int depth = 0, in_class = 0;
@@ -187,19 +291,26 @@ static int regex_atom(builder *b, const char *re, size_t n, uint32_t field, atom
     if (!run)
         return 0;
     char *cur = run;
+    int esc_args = 0; /* after \x, \c, \0, \p ...: letters and digits are its arguments */
     for (size_t i = 0; i < n; i++) {
         char c = re[i], lit = 0;
-        int plain = 0;
-        if (c == '\\' && i + 1 < n) {
+        int plain = 0,
+            alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '\\')
+            esc_args = 0;
+        if (esc_args && alnum) {
+            plain = 0;
+        } else if (c == '\\' && i + 1 < n) {
             char e = re[i + 1];
             plain = !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
+            esc_args = !plain;
             lit = e;
             i++;
         } else if (!strchr("()[]{}.^$|?*+", c)) {
             plain = 1;
             lit = c;
-        } else if (c == '(' || c == '[') { /* skip the group or class */
-            char close = c == '(' ? ')' : ']';
+        } else if (c == '(' || c == '[' || c == '{') { /* skip a group, class or {m,n} */
+            char close = c == '(' ? ')' : c == '[' ? ']' : '}';
             int d = 1;
             for (i++; i < n && d; i++) {
                 if (re[i] == '\\')
@@ -232,11 +343,13 @@ static int regex_atom(builder *b, const char *re, size_t n, uint32_t field, atom
     }
     if (best_len < 3)
         return 0;
-    *out = (atom){field, best, (uint32_t)best_len};
+    *out = (atom){field, best, (uint32_t)best_len, 0};
     return 1;
 }
 
-/* The longest run of a pattern without wildcards (pattern text is already folded). */
+/* The longest run of a pattern without wildcards (pattern text is already folded), and
+ * whether it must be at the start or end of the value: an exact value's run is the whole
+ * value, a prefix's starts it, a suffix's ends it, a glob's may do either. */
 static int value_atom(builder *b, const vg__value *v, uint32_t field, atom *out)
 {
     if (v->kind == VK_REGEX)
@@ -259,7 +372,14 @@ static int value_atom(builder *b, const vg__value *v, uint32_t field, atom *out)
     }
     if (!best)
         return 0;
-    *out = (atom){field, p + best_at, (uint32_t)best};
+    /* anchored when the run is the pattern's start or end and the kind fixes that end */
+    int kind = v->pat.kind;
+    uint8_t anchor = 0;
+    if (best_at == 0 && (kind == PK_EXACT || kind == PK_PREFIX || kind == PK_GLOB))
+        anchor |= VG_ANCHOR_START;
+    if (best_at + best == n && (kind == PK_EXACT || kind == PK_SUFFIX || kind == PK_GLOB))
+        anchor |= VG_ANCHOR_END;
+    *out = (atom){field, p + best_at, (uint32_t)best, anchor};
     return 1;
 }
 
@@ -303,54 +423,59 @@ static aset item_atoms(builder *b, const vg__item *it)
     return out;
 }
 
-static aset search_atoms(builder *b, const vg__search *s)
+static req search_atoms(builder *b, const vg__search *s)
 {
-    aset out = {0};
+    req out = req_none();
     for (size_t m = 0; m < s->n; m++) {
-        aset map = none_set();
+        req map = req_none();
         for (size_t i = 0; i < s->maps[m].n; i++) {
-            aset it = item_atoms(b, &s->maps[m].items[i]);
-            aset_best(&map, &it);
+            req it = req_of(item_atoms(b, &s->maps[m].items[i]));
+            req_and(&map, &it);
         }
-        aset_union(b, &out, &map);
+        if (m == 0)
+            out = map;
+        else
+            req_or(b, &out, &map);
         if (out.none)
             break;
     }
     return out;
 }
 
-static aset cond_atoms(builder *b, const vg__rule *r, const vg__cnode *n)
+static req cond_atoms(builder *b, const vg__rule *r, const vg__cnode *n)
 {
-    aset x, y;
+    req x, y;
     switch (n->op) {
     case CN_REF:
         return search_atoms(b, &r->searches[n->ref]);
     case CN_AND:
         x = cond_atoms(b, r, n->a);
         y = cond_atoms(b, r, n->b);
-        aset_best(&x, &y);
+        req_and(&x, &y);
         return x;
     case CN_OR:
         x = cond_atoms(b, r, n->a);
         y = cond_atoms(b, r, n->b);
-        aset_union(b, &x, &y);
+        req_or(b, &x, &y);
         return x;
     case CN_OF_ANY:
     case CN_OF_ALL: {
-        /* "N of" needs N true operands, so with N == 1 any one of them (union); "all of"
-         * needs every operand (best one); N > 1 of several is at least "1 of" (union) */
-        aset out = n->op == CN_OF_ALL ? none_set() : (aset){0};
+        /* "N of" needs N true operands, so with N == 1 any one of them (or); "all of" needs
+         * every operand (and); N > 1 of several is at least "1 of" (or) */
+        req out = req_none();
         for (size_t i = 0; i < n->n_refs; i++) {
-            aset s = search_atoms(b, &r->searches[n->refs[i]]);
+            req one = search_atoms(b, &r->searches[n->refs[i]]);
             if (n->op == CN_OF_ALL)
-                aset_best(&out, &s);
+                req_and(&out, &one);
+            else if (i == 0)
+                out = one;
             else
-                aset_union(b, &out, &s);
+                req_or(b, &out, &one);
         }
         return out;
     }
     default:
-        return none_set();
+        return req_none();
     }
 }
 
@@ -360,12 +485,13 @@ typedef struct lit {
     uint32_t field;
     const char *text;
     uint32_t len;
+    uint8_t anchor;
 } lit;
 
 static uint32_t literal_id(builder *b, const atom *a)
 {
     char key[1024];
-    size_t kl = (size_t)snprintf(key, sizeof key, "%u\x1f", a->field);
+    size_t kl = (size_t)snprintf(key, sizeof key, "%u\x1f%u\x1f", a->field, a->anchor);
     size_t n = a->len < sizeof key - kl - 1 ? a->len : sizeof key - kl - 1;
     memcpy(key + kl, a->lit, n);
     kl += n;
@@ -379,7 +505,7 @@ static uint32_t literal_id(builder *b, const atom *a)
         b->oom = 1;
         return 0;
     }
-    *l = (lit){a->field, k + (kl - n), (uint32_t)n};
+    *l = (lit){a->field, k + (kl - n), (uint32_t)n, a->anchor};
     uint32_t id = (uint32_t)(b->lits.len - 1);
     if (vg__smap_add(&b->lit_ids, k, kl, id))
         b->oom = 1;
@@ -391,7 +517,7 @@ static uint32_t literal_id(builder *b, const atom *a)
 /* Two independent 64-bit hashes of the literal set (ids, lengths, bytes), the flags and the
  * Vectorscan version name the cached file, so a file can only be reused for the same set. */
 static int cache_path(builder *b, const char *const *exprs, const size_t *lens, const unsigned *ids,
-                      unsigned k, unsigned flags, char *out, size_t cap)
+                      const unsigned *flags, unsigned k, char *out, size_t cap)
 {
     if (!b->rs->cache_dir)
         return 0;
@@ -405,9 +531,9 @@ static int cache_path(builder *b, const char *const *exprs, const size_t *lens, 
     } while (0)
     for (const char *p = ver; *p; p++)
         MIX(*p);
-    for (int sh = 0; sh < 32; sh += 8)
-        MIX(flags >> sh);
     for (unsigned i = 0; i < k; i++) {
+        for (int s = 0; s < 32; s += 8)
+            MIX(flags[i] >> s);
         for (int s = 0; s < 32; s += 8)
             MIX(ids[i] >> s);
         for (int s = 0; s < 32; s += 8)
@@ -462,24 +588,24 @@ static int compile_dbs(builder *b)
     for (uint32_t f = 0; !rc && f < b->ix->n_fields; f++) {
         hs_database_t **dbp =
             f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
-        /* keywords are scanned over all values at once, so they report every occurrence and
-         * match.c keeps those inside one value */
-        unsigned fl =
-            f == b->ix->any_field ? HS_FLAG_CASELESS : HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
         unsigned k = 0;
         for (size_t i = 0; i < n; i++) {
             if (lits[i].field != f)
                 continue;
             exprs[k] = lits[i].text;
             lens[k] = lits[i].len;
-            flags[k] = fl;
+            /* keywords are scanned over all values at once and anchored literals must be
+             * seen at their place, so both report every occurrence for match.c to check */
+            flags[k] = f == b->ix->any_field || lits[i].anchor
+                           ? HS_FLAG_CASELESS
+                           : HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
             ids[k] = (unsigned)i;
             k++;
         }
         if (!k)
             continue;
         char path[4096];
-        int cached = cache_path(b, exprs, lens, ids, k, fl, path, sizeof path);
+        int cached = cache_path(b, exprs, lens, ids, flags, k, path, sizeof path);
         if (cached && cache_load(path, dbp))
             continue;
         hs_compile_error_t *err = NULL;
@@ -581,7 +707,8 @@ static int file_entry(builder *b, uint32_t e)
     return 0;
 }
 
-/* Entries by literal, and the candidate lists restricted to entries without literals: at
+/* Entries by literal (each as entry << 2 | the group the literal is in), and the candidate
+ * lists restricted to entries without literals: at
  * match time the literals found lead to their entries, and only literal-free entries are
  * taken from the routing lists, so an event never walks the hundreds of entries filed under
  * its channel and event ID. */
@@ -606,7 +733,7 @@ static int invert(vg__index *ix)
     for (uint32_t e = 0; !rc && e < ix->n_entries; e++) /* entry order is kept in each list */
         for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++) {
             uint32_t l = ix->entries[e].atoms[a];
-            ix->lit_ent[ix->lit_off[l] + fill[l]++] = e;
+            ix->lit_ent[ix->lit_off[l] + fill[l]++] = e << 2 | ix->entries[e].agroup[a];
         }
     free(fill);
     for (uint32_t k = 0; !rc && k < ix->n_lists; k++) {
@@ -638,10 +765,13 @@ static int field_sets(builder *b)
         cap *= 2;
     ix->fslot = calloc(cap, sizeof *ix->fslot);
     ix->lit_len = malloc(((size_t)ix->n_literals + 1) * sizeof *ix->lit_len);
-    if (!ix->fbits || !ix->fslot || !ix->lit_len)
+    ix->lit_anchor = malloc((size_t)ix->n_literals + 1);
+    if (!ix->fbits || !ix->fslot || !ix->lit_len || !ix->lit_anchor)
         return VG_ERR_NOMEM;
-    for (uint32_t l = 0; l < ix->n_literals; l++)
+    for (uint32_t l = 0; l < ix->n_literals; l++) {
         ix->lit_len[l] = lits[l].len;
+        ix->lit_anchor[l] = lits[l].anchor;
+    }
     ix->fmask = cap - 1;
     for (uint32_t f = 0; f < ix->n_fields; f++) {
         uint32_t h = vg__index_field(ix, f)->hash & ix->fmask;
@@ -690,17 +820,26 @@ static int build(vg_ruleset *rs, vg__index *ix)
             continue;
         for (size_t k = 0; !rc && k < r->n_routes; k++) {
             b.rt = r->routes[k];
-            aset s = cond_atoms(&b, r, r->cond);
+            req q = cond_atoms(&b, r, r->cond);
             vg__entry *e = &ix->entries[ix->n_entries];
-            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, 0, NULL, 0, 0};
-            if (!s.none && s.n) {
-                e->atoms = vg__arena_alloc(&ix->arena, s.n * sizeof *e->atoms);
-                if (!e->atoms)
+            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, NULL, 0, 0, NULL, 0, 0};
+            size_t na = 0;
+            for (int g = 0; !q.none && g < q.ng; g++)
+                na += q.g[g].n;
+            if (na) {
+                e->atoms = vg__arena_alloc(&ix->arena, na * sizeof *e->atoms);
+                e->agroup = vg__arena_alloc(&ix->arena, na);
+                if (!e->atoms || !e->agroup)
                     rc = VG_ERR_NOMEM;
-                for (size_t a = 0; !rc && a < s.n; a++)
-                    e->atoms[e->n_atoms++] = literal_id(&b, &s.a[a]);
+                for (int g = 0; !rc && g < q.ng; g++) {
+                    for (size_t a = 0; a < q.g[g].n; a++) {
+                        e->agroup[e->n_atoms] = (uint8_t)g;
+                        e->atoms[e->n_atoms++] = literal_id(&b, &q.g[g].a[a]);
+                    }
+                }
+                e->n_groups = (uint8_t)q.ng;
             }
-            aset_free(&s);
+            req_free(&q);
             if (!rc)
                 rc = file_entry(&b, ix->n_entries++);
         }
@@ -729,6 +868,7 @@ void vg__index_free(vg__index *ix)
     free(ix->fbits);
     free(ix->fslot);
     free(ix->lit_len);
+    free(ix->lit_anchor);
     vg__vec_free(&ix->fields_v);
     for (uint32_t l = 0; l < ix->n_lists; l++) {
         free(ix->lists[l]);

@@ -14,14 +14,22 @@ typedef struct vg__entry {
     const vg__rule *rule;
     const vg__route *route;
     uint32_t rule_index;
-    uint32_t *atoms;  /* literal ids; the entry can match only if one of them is in the event */
+    /* literal ids in n_groups groups (agroup: each one's group): the entry can match only if
+     * every group has one of its literals in the event */
+    uint32_t *atoms;
+    uint8_t *agroup;
     uint32_t n_atoms; /* 0: no literal is required, always evaluate */
-    uint32_t *keys;   /* the candidate lists it is filed under (VG_KEY_ALWAYS: the always-list) */
+    uint8_t n_groups;
+    uint32_t *keys; /* the candidate lists it is filed under (VG_KEY_ALWAYS: the always-list) */
     uint32_t n_keys;
     int implied; /* its route names only Channel and EventID, so being routed here meets it */
 } vg__entry;
 
 #define VG_KEY_ALWAYS UINT32_MAX
+
+/* Where in a field's value a required literal must be (exact values: both). */
+#define VG_ANCHOR_START 1u
+#define VG_ANCHOR_END   2u
 
 /* Field names the index knows (rules' mapped fields and route fields), lower-cased. */
 typedef struct vg__ifield {
@@ -58,7 +66,8 @@ struct vg__index {
      * whose literals some entry of the list needs; only those fields are scanned */
     uint64_t *fbits;
     uint32_t fwords;
-    uint32_t *lit_len; /* per literal id: its length in bytes */
+    uint32_t *lit_len;   /* per literal id: its length in bytes */
+    uint8_t *lit_anchor; /* per literal id: VG_ANCHOR_START / _END, checked on each hit */
     uint32_t n_literals;
     hs_database_t *any_db;                 /* keyword literals, searched in every field */
     uint32_t any_field;                    /* pseudo field id of keyword literals */

@@ -23,12 +23,15 @@ struct vg__mscratch {
     uint32_t *lit_gen;   /* per literal: the generation it was last seen in */
     uint32_t *rule_gen;  /* per rule: the generation it was decided in */
     uint32_t *entry_gen; /* per entry: the generation it became a candidate in */
+    uint32_t *group_gen; /* per entry: the generation its groups mask is from */
+    uint8_t *groups;     /* per entry: which of its literal groups were found */
     uint32_t *hits;      /* literals found in this event */
     uint32_t n_hits;
     uint32_t *cand;
     size_t cand_cap;
-    uint64_t *want;     /* fields to scan for this event: the union of its lists' field sets */
-    const vg_event *ev; /* the event being scanned, for on_keyword */
+    uint64_t *want;          /* fields to scan for this event: the union of its lists' field sets */
+    const vg_event *ev;      /* the event being scanned, for on_keyword */
+    unsigned long long vlen; /* length of the value being scanned, for anchored literals */
     const vg__index *ix;
 };
 
@@ -40,12 +43,15 @@ vg__mscratch *vg__mscratch_new(const vg__index *ix)
     s->lit_gen = calloc(ix->n_literals + 1, sizeof *s->lit_gen);
     s->rule_gen = calloc(ix->n_rules + 1, sizeof *s->rule_gen);
     s->entry_gen = calloc(ix->n_entries + 1, sizeof *s->entry_gen);
+    s->group_gen = calloc(ix->n_entries + 1, sizeof *s->group_gen);
+    s->groups = calloc(ix->n_entries + 1, 1);
     s->hits = malloc((ix->n_literals + 1) * sizeof *s->hits);
     s->cand_cap = ix->n_entries + 1;
     s->cand = malloc(s->cand_cap * sizeof *s->cand);
     s->ix = ix;
     s->want = malloc(((size_t)ix->fwords + 1) * sizeof *s->want);
-    int ok = s->lit_gen && s->rule_gen && s->entry_gen && s->hits && s->cand && s->want;
+    int ok = s->lit_gen && s->rule_gen && s->entry_gen && s->group_gen && s->groups && s->hits &&
+             s->cand && s->want;
     for (uint32_t f = 0; ok && f <= ix->n_fields; f++) {
         hs_database_t *db = f < ix->n_fields ? vg__index_field(ix, f)->db : ix->any_db;
         if (db && hs_alloc_scratch(db, &s->hs) != HS_SUCCESS)
@@ -67,6 +73,8 @@ void vg__mscratch_free(vg__mscratch *s)
     free(s->lit_gen);
     free(s->rule_gen);
     free(s->entry_gen);
+    free(s->group_gen);
+    free(s->groups);
     free(s->hits);
     free(s->cand);
     free(s->want);
@@ -76,14 +84,17 @@ void vg__mscratch_free(vg__mscratch *s)
 static int on_literal(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
                       void *ctx)
 {
-    (void)from;
-    (void)to;
+    (void)from; /* not computed for literal databases; the start is to - length */
     (void)flags;
     vg__mscratch *s = ctx;
-    if (s->lit_gen[id] != s->gen) {
-        s->lit_gen[id] = s->gen;
-        s->hits[s->n_hits++] = id;
-    }
+    if (s->lit_gen[id] == s->gen)
+        return 0;
+    uint8_t anchor = s->ix->lit_anchor[id];
+    if (((anchor & VG_ANCHOR_START) && to != s->ix->lit_len[id]) ||
+        ((anchor & VG_ANCHOR_END) && to != s->vlen))
+        return 0; /* an anchored literal elsewhere in the value */
+    s->lit_gen[id] = s->gen;
+    s->hits[s->n_hits++] = id;
     return 0;
 }
 
@@ -166,6 +177,7 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         memset(s->lit_gen, 0, ix->n_literals * sizeof *s->lit_gen);
         memset(s->rule_gen, 0, ix->n_rules * sizeof *s->rule_gen);
         memset(s->entry_gen, 0, ix->n_entries * sizeof *s->entry_gen);
+        memset(s->group_gen, 0, ix->n_entries * sizeof *s->group_gen);
         s->gen = 1;
     }
     /* the candidate lists this event is routed to (channel and event ID, normally one each) */
@@ -217,8 +229,10 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         if (id == UINT32_MAX || !(s->want[id / 64] >> (id % 64) & 1))
             continue;
         hs_database_t *db = vg__index_field(ix, id)->db;
-        if (db)
+        if (db) {
+            s->vlen = f->vlen;
             hs_scan(db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
+        }
     }
     /* candidates: entries of the literals found that are routed here, and the routed entries
      * that need no literal */
@@ -226,10 +240,19 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     for (uint32_t h = 0; h < s->n_hits; h++) {
         uint32_t l = s->hits[h];
         for (uint32_t i = ix->lit_off[l]; i < ix->lit_off[l + 1]; i++) {
-            uint32_t e = ix->lit_ent[i];
+            uint32_t e = ix->lit_ent[i] >> 2, g = ix->lit_ent[i] & 3;
             if (s->entry_gen[e] == s->gen)
                 continue;
             const vg__entry *en = &ix->entries[e];
+            if (en->n_groups > 1) { /* every group must have a literal here */
+                if (s->group_gen[e] != s->gen) {
+                    s->group_gen[e] = s->gen;
+                    s->groups[e] = 0;
+                }
+                s->groups[e] |= (uint8_t)(1u << g);
+                if (s->groups[e] != (1u << en->n_groups) - 1)
+                    continue;
+            }
             int routed = 0;
             for (uint32_t a = 0; a < en->n_keys && !routed; a++)
                 for (int k = 0; k < nk && !routed; k++)

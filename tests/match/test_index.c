@@ -1,0 +1,172 @@
+/*
+ * test_index.c - the rule index on rules written to probe its literal derivation.
+ *
+ * Each rule here has a trap for the prefilter: a regular expression whose text holds
+ * characters that are not literal in the event ({1000,}, \x41, \cA, \012, \p{L}), a value whose
+ * literal is anchored to the start or end of the value and also occurs elsewhere, an `and` of
+ * selections whose literals must all be found (groups), `not`, keywords and `all`. Every rule is
+ * evaluated through the index and exhaustively on events made to match and not to match it; the
+ * two must agree, and the expected answer is written next to each event.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vigil.h"
+
+static const char rules[] =
+    "title: long\nid: 00000000-0000-0000-0000-000000000001\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  img: {Image|endswith: '\\powershell.exe'}\n"
+    "  len: {CommandLine|re: '.{40,}'}\n  condition: all of them\n"
+    "---\n"
+    "title: hexesc\nid: 00000000-0000-0000-0000-000000000002\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: 'x\\x41BCDEF'}\n  b: {Image|contains: 'tool'}\n"
+    "  condition: a and b\n"
+    "---\n"
+    "title: ctlesc\nid: 00000000-0000-0000-0000-000000000003\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '\\cJpayload\\d{2}zz'}\n  condition: a\n"
+    "---\n"
+    "title: octal\nid: 00000000-0000-0000-0000-000000000004\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: 'q\\0123456x\\p{Lu}UPPER'}\n  condition: a\n"
+    "---\n"
+    "title: anchors\nid: 00000000-0000-0000-0000-000000000005\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  s: {Image|endswith: '\\cmd.exe'}\n  p: {ParentImage|startswith: 'c:\\tools\\'}\n"
+    "  e: {User: 'ADMIN'}\n  condition: s and p and e\n"
+    "---\n"
+    "title: groups\nid: 00000000-0000-0000-0000-000000000006\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  img: {Image|endswith: ['\\csi.exe', '\\rcsi.exe']}\n"
+    "  co: {Company: 'Microsoft Corporation'}\n  f: {CommandLine|contains: 'benign'}\n"
+    "  condition: img and co and not f\n"
+    "---\n"
+    "title: keywords\nid: 00000000-0000-0000-0000-000000000007\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  k: ['mimikatz']\n  i: {Image|endswith: '.exe'}\n  condition: k and i\n"
+    "---\n"
+    "title: allmod\nid: 00000000-0000-0000-0000-000000000008\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|contains|all: ['-nop', 'hidden', '-enc']}\n"
+    "  condition: a\n";
+
+typedef struct hits {
+    char ids[16][40];
+    int n;
+} hits;
+
+static int collect(const vg_rule *r, void *ud)
+{
+    hits *h = ud;
+    if (h->n < 16)
+        snprintf(h->ids[h->n++], sizeof h->ids[0], "%s", r->title);
+    return 0;
+}
+
+/* Run one event (flat JSON) both ways; the matching titles, comma-separated, must be want. */
+static void check(vg_ruleset *rs, const char *json, const char *want)
+{
+    char got[2][512];
+    for (int exact = 0; exact <= 1; exact++) {
+        vg_event *ev = vg_event_new();
+        assert_int_equal(vg_event_from_json(ev, json, strlen(json), VG_JSON_FLAT, NULL, NULL, 0),
+                         0);
+        vg_matcher *m = vg_matcher_new(rs);
+        vg_matcher_set_exact(m, exact);
+        hits h = {.n = 0};
+        vg_matcher_run(m, ev, collect, &h);
+        got[exact][0] = 0;
+        for (int i = 0; i < h.n; i++) {
+            strcat(got[exact], i ? "," : "");
+            strcat(got[exact], h.ids[i]);
+        }
+        vg_matcher_free(m);
+        vg_event_free(ev);
+    }
+    if (strcmp(got[0], got[1]) != 0 || strcmp(got[1], want) != 0) {
+        print_message("event %s\n  indexed: %s\n  exact:   %s\n  wanted:  %s\n", json, got[0],
+                      got[1], want);
+        fail();
+    }
+}
+
+#define SYS "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,"
+
+static void test_traps(void **state)
+{
+    (void)state;
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
+    assert_int_equal(vg_ruleset_add_buffer(rs, rules, sizeof rules - 1, "traps.yml", d), 0);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    assert_int_equal(vg_ruleset_count(rs), 8);
+    /* {40,} is a count, not the text "40," */
+    check(rs,
+          "{" SYS "\"Image\":\"C:\\\\Windows\\\\powershell.exe\",\"CommandLine\":"
+          "\"powershell -nop -w hidden -c iex(download-the-payload-now)\"}",
+          "long");
+    check(rs, "{" SYS "\"Image\":\"C:\\\\Windows\\\\powershell.exe\",\"CommandLine\":\"short\"}",
+          "");
+    /* \x41 is A: the event holds xABCDEF, not x41BCDEF */
+    check(rs, "{" SYS "\"Image\":\"c:\\\\tool.exe\",\"CommandLine\":\"run xABCDEF now\"}",
+          "hexesc");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\tool.exe\",\"CommandLine\":\"run x41BCDEF now\"}", "");
+    /* \cJ is a newline, \d{2} two digits */
+    check(rs, "{" SYS "\"CommandLine\":\"a\\npayload42zz\"}", "ctlesc");
+    check(rs, "{" SYS "\"CommandLine\":\"a cJpayload42zz\"}", "");
+    /* \012 is a newline (octal), \p{Lu} one upper-case letter */
+    check(rs, "{" SYS "\"CommandLine\":\"q\\n3456xQUPPER\"}", "octal");
+    check(rs, "{" SYS "\"CommandLine\":\"q0123456xQUPPER\"}", "");
+    /* anchored literals that also occur elsewhere in the value */
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\x\\\\cmd.exe\",\"ParentImage\":\"C:\\\\Tools\\\\p.exe\","
+          "\"User\":\"admin\"}",
+          "anchors");
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\cmd.exe\\\\x\",\"ParentImage\":\"C:\\\\Tools\\\\p.exe\","
+          "\"User\":\"admin\"}",
+          "");
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\cmd.exe\",\"ParentImage\":\"d:\\\\c:\\\\tools\\\\p.exe\","
+          "\"User\":\"admin\"}",
+          "");
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\cmd.exe\",\"ParentImage\":\"c:\\\\tools\\\\p.exe\","
+          "\"User\":\"admins\"}",
+          "");
+    /* every group of an `and` must be found; `not` adds nothing */
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\rcsi.exe\",\"Company\":\"Microsoft Corporation\","
+          "\"CommandLine\":\"x\"}",
+          "groups");
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\rcsi.exe\",\"Company\":\"Microsoft Corporation\","
+          "\"CommandLine\":\"benign\"}",
+          "");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\rcsi.exe\",\"Company\":\"Contoso\"}", "");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\x.dll\",\"Company\":\"Microsoft Corporation\"}", "");
+    /* keywords look in every field; "all" needs every value */
+    check(rs, "{" SYS "\"Image\":\"c:\\\\mimikatz.dll\",\"Description\":\"x\"}", "");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\x.exe\",\"Description\":\"MimiKatz tool\"}", "keywords");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\a.dll\",\"CommandLine\":\"-nop -enc hidden\"}", "allmod");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\a.dll\",\"CommandLine\":\"-nop -enc\"}", "");
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_traps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
