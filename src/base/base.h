@@ -62,6 +62,9 @@ void *vg__arena_alloc(vg__arena *a, size_t size);
 char *vg__arena_strndup(vg__arena *a, const char *s, size_t len);
 /* Lower-cased NUL-terminated copy, or NULL. */
 char *vg__arena_strlower(vg__arena *a, const char *s, size_t len);
+/* Move every block of src into dst (freed with dst; src is left empty). What was allocated in
+ * src stays where it is, so pointers into it remain valid. */
+void vg__arena_adopt(vg__arena *dst, vg__arena *src);
 
 /* ---- growable buffer ---- */
 typedef struct vg__buf {
@@ -138,6 +141,11 @@ void vg__file_unmap(vg__filemap *m);
 int vg__diag_add(vg_diags *d, int code, vg_severity sev, const char *file, uint32_t line,
                  uint32_t col, uint64_t offset, const char *object, const char *fmt, ...)
     VG_PRINTF(9, 10);
+/* Append records [from, to) of src to dst, then count `dropped` more records as dropped: how
+ * a loader thread's own list joins the caller's in input order (same cap as vg__diag_add). */
+int vg__diags_copy(vg_diags *dst, const vg_diags *src, size_t from, size_t to, size_t dropped);
+/* Records not stored because the list was full. */
+size_t vg__diags_dropped(const vg_diags *d);
 /* line/col of a byte offset in buf (1-based). */
 void vg__line_col(const char *buf, size_t len, size_t offset, uint32_t *line, uint32_t *col);
 

@@ -99,6 +99,25 @@ int vg__diag_add(vg_diags *d, int code, vg_severity sev, const char *file, uint3
     return 0;
 }
 
+int vg__diags_copy(vg_diags *dst, const vg_diags *src, size_t from, size_t to, size_t dropped)
+{
+    if (!dst)
+        return 0;
+    for (size_t i = from; src && i < to && i < src->items.len; i++) {
+        const vg_diag *r = (const vg_diag *)src->items.ptr + i;
+        if (vg__diag_add(dst, r->code, r->severity, r->file, r->line, r->col, r->offset, r->object,
+                         "%s", r->message))
+            return VG_ERR_NOMEM;
+    }
+    dst->dropped += dropped;
+    return 0;
+}
+
+size_t vg__diags_dropped(const vg_diags *d)
+{
+    return d ? d->dropped : 0;
+}
+
 void vg__line_col(const char *buf, size_t len, size_t offset, uint32_t *line, uint32_t *col)
 {
     uint32_t l = 1, c = 1;

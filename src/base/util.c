@@ -128,6 +128,24 @@ void *vg__arena_alloc(vg__arena *a, size_t size)
     return p;
 }
 
+void vg__arena_adopt(vg__arena *dst, vg__arena *src)
+{
+    vg__arena_chunk *last = src->head;
+    if (!last)
+        return;
+    while (last->next)
+        last = last->next;
+    /* behind dst's current block, which keeps serving dst's next allocations */
+    if (dst->head) {
+        last->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+    }
+    dst->used_total += src->used_total;
+    vg__arena_init(src);
+}
+
 char *vg__arena_strndup(vg__arena *a, const char *s, size_t len)
 {
     char *p = vg__arena_alloc(a, len + 1);
