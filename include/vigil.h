@@ -523,6 +523,10 @@ int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *dia
 int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
                           vg_diags *diags);
 int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags);
+/* Threads that read and compile a folder's rule files in vg_ruleset_add_path: 0 (the default)
+ * one per online CPU, at most 8; 1 only the calling thread. The rules, diagnostics and their
+ * order are the same for every count. Returns 0 or VG_ERR_INVAL (n < 0). */
+int vg_ruleset_set_load_threads(vg_ruleset *rs, int n);
 /* Compile vigil's own starter rule pack (rules/starter/, compiled into the binary): one
  * technique in each ATT&CK tactic, the default rules of `vigil scan`. */
 int vg_ruleset_add_starter(vg_ruleset *rs, vg_diags *diags);

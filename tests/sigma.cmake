@@ -22,3 +22,17 @@ target_include_directories(test_sigma PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SO
 target_compile_options(test_sigma PRIVATE ${VG_WARNINGS})
 add_test(NAME unit_test_sigma COMMAND test_sigma)
 set_tests_properties(unit_test_sigma PROPERTIES TIMEOUT 600 LABELS unit)
+
+# Loading rule folders with several threads gives the rules and diagnostics of one thread, in
+# the same order (tests/sigma/test_load.c): the golden fixtures, a tree made by the test, and
+# the shared SigmaHQ corpus (skipped with a message when ../shared is absent).
+add_executable(test_load ${CMAKE_CURRENT_LIST_DIR}/sigma/test_load.c)
+target_link_libraries(test_load PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_load PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(test_load PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_load COMMAND test_load ${CMAKE_CURRENT_LIST_DIR}/golden/data/sigma)
+set_tests_properties(unit_test_load PROPERTIES
+  ENVIRONMENT "VG_SHARED=${VG_SHARED_DIR}"
+  SKIP_REGULAR_EXPRESSION "shared data not found at"
+  TIMEOUT 600
+  LABELS unit)

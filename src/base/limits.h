@@ -28,6 +28,10 @@
 #define VG_SIGMA_MAX_PATH_DEPTH 32   /* directory recursion when loading rule folders */
 #define VG_INDEX_MAX_GROUPS     4    /* literal groups per rule index entry (at most 4: 2 bits) */
 
+/* Loading rule folders (src/sigma/load.c) */
+#define VG_SIGMA_MAX_LOAD_THREADS 8   /* threads reading and compiling a folder's rule files */
+#define VG_SIGMA_ROUTE_MEMO       512 /* log sources whose routes one loader remembers (half) */
+
 /* Coverage */
 #define VG_SOURCES_MAX_FILE                                                                        \
     (16u << 20) /* a facts file of data sources (data/sources/windows.yml) */

@@ -8,7 +8,9 @@
  * the order written (modifiers.c), and end as compiled matchers. The condition is parsed last,
  * against the identifiers. Any error rejects just this document with a diagnostic naming the
  * file, line, column, rule id and reason; warnings (unknown tags, placeholders without values)
- * keep the rule.
+ * keep the rule. What a document compiles to goes to a target (sigma.h: the ruleset itself, or
+ * one loader thread's arena and lists, load.c), which also remembers the profile's routes of
+ * each log source it has seen.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,7 +84,7 @@ static const char *const *str_list(vg__cctx *c, const vg__ynode *doc, const char
     if (!v || vg__yaml_is_null(v))
         return NULL;
     if (v->type == VG_Y_SCALAR && lenient) {
-        const char **one = vg__arena_alloc(&c->rs->arena, sizeof *one);
+        const char **one = vg__arena_alloc(c->t->arena, sizeof *one);
         if (one) {
             one[0] = v->str;
             *n = 1;
@@ -93,7 +95,7 @@ static const char *const *str_list(vg__cctx *c, const vg__ynode *doc, const char
         cerr(c, v, VG_ERR_TYPE, "'%s' must be a list", key);
         return NULL;
     }
-    const char **out = vg__arena_alloc(&c->rs->arena, (v->n + 1) * sizeof *out);
+    const char **out = vg__arena_alloc(c->t->arena, (v->n + 1) * sizeof *out);
     if (!out)
         return NULL;
     for (size_t i = 0; i < v->n; i++) {
@@ -129,9 +131,9 @@ static void add_unique(const vg_attack_obj **arr, size_t *n, size_t cap, const v
 static void resolve_tags(vg__cctx *c, vg_rule *r, const vg__ynode *tags)
 {
     size_t cap = r->n_tags * VG_TAG_MAX_OBJS + 64;
-    const vg_attack_obj **tech = vg__arena_alloc(&c->rs->arena, cap * sizeof *tech);
-    const vg_attack_obj **tac = vg__arena_alloc(&c->rs->arena, cap * sizeof *tac);
-    const char **unres = vg__arena_alloc(&c->rs->arena, (r->n_tags + 1) * sizeof *unres);
+    const vg_attack_obj **tech = vg__arena_alloc(c->t->arena, cap * sizeof *tech);
+    const vg_attack_obj **tac = vg__arena_alloc(c->t->arena, cap * sizeof *tac);
+    const char **unres = vg__arena_alloc(c->t->arena, (r->n_tags + 1) * sizeof *unres);
     if (!tech || !tac || !unres)
         return;
     size_t nt = 0, na = 0, nu = 0;
@@ -226,7 +228,7 @@ static int compile_item(vg__cctx *c, const vg__ynode *key, const vg__ynode *val,
     const char *k = key ? key->str : "";
     const char *bar = strchr(k, '|');
     size_t flen = bar ? (size_t)(bar - k) : strlen(k);
-    it->field = flen ? vg__arena_strndup(&c->rs->arena, k, flen) : NULL;
+    it->field = flen ? vg__arena_strndup(c->t->arena, k, flen) : NULL;
     it->flen = flen;
     it->mods = bar ? bar : "";
     it->exists = -1;
@@ -240,7 +242,7 @@ static int compile_item(vg__cctx *c, const vg__ynode *key, const vg__ynode *val,
 
 static int compile_map(vg__cctx *c, const vg__ynode *m, vg__map *out)
 {
-    out->items = vg__arena_alloc(&c->rs->arena, (m->n + 1) * sizeof *out->items);
+    out->items = vg__arena_alloc(c->t->arena, (m->n + 1) * sizeof *out->items);
     if (!out->items)
         return VG_ERR_NOMEM;
     for (size_t i = 0; i < m->n; i++) {
@@ -256,7 +258,7 @@ static int compile_search(vg__cctx *c, const char *name, const vg__ynode *v, vg_
 {
     s->name = name;
     if (v->type == VG_Y_MAP) {
-        s->maps = vg__arena_alloc(&c->rs->arena, sizeof *s->maps);
+        s->maps = vg__arena_alloc(c->t->arena, sizeof *s->maps);
         if (!s->maps)
             return VG_ERR_NOMEM;
         s->n = 1;
@@ -268,8 +270,8 @@ static int compile_search(vg__cctx *c, const char *name, const vg__ynode *v, vg_
         if (vg__yaml_is_null(v))
             return cerr(c, v, VG_ERR_SYNTAX, "search identifier '%s' is empty", name);
         /* a single keyword */
-        s->maps = vg__arena_alloc(&c->rs->arena, sizeof *s->maps);
-        if (!s->maps || !(s->maps[0].items = vg__arena_alloc(&c->rs->arena, sizeof(vg__item))))
+        s->maps = vg__arena_alloc(c->t->arena, sizeof *s->maps);
+        if (!s->maps || !(s->maps[0].items = vg__arena_alloc(c->t->arena, sizeof(vg__item))))
             return VG_ERR_NOMEM;
         s->n = 1;
         s->maps[0].n = 1;
@@ -289,14 +291,14 @@ static int compile_search(vg__cctx *c, const char *name, const vg__ynode *v, vg_
             if (v->items[i]->type != VG_Y_SCALAR)
                 return cerr(c, v->items[i], VG_ERR_SYNTAX,
                             "keyword lists may hold only single values");
-        s->maps = vg__arena_alloc(&c->rs->arena, sizeof *s->maps);
-        if (!s->maps || !(s->maps[0].items = vg__arena_alloc(&c->rs->arena, sizeof(vg__item))))
+        s->maps = vg__arena_alloc(c->t->arena, sizeof *s->maps);
+        if (!s->maps || !(s->maps[0].items = vg__arena_alloc(c->t->arena, sizeof(vg__item))))
             return VG_ERR_NOMEM;
         s->n = 1;
         s->maps[0].n = 1;
         return compile_item(c, NULL, v, &s->maps[0].items[0]);
     }
-    s->maps = vg__arena_alloc(&c->rs->arena, v->n * sizeof *s->maps);
+    s->maps = vg__arena_alloc(c->t->arena, v->n * sizeof *s->maps);
     if (!s->maps)
         return VG_ERR_NOMEM;
     for (size_t i = 0; i < v->n; i++) {
@@ -314,7 +316,7 @@ static vg__cnode *parse_condition(vg__cctx *c, const vg__ynode *cn, vg__rule *r)
 {
     char err[256];
     size_t pos;
-    vg__cnode *t = vg__cond_parse(cn->str, cn->len, r->searches, r->n_searches, &c->rs->arena, err,
+    vg__cnode *t = vg__cond_parse(cn->str, cn->len, r->searches, r->n_searches, c->t->arena, err,
                                   sizeof err, &pos);
     if (!t) {
         /* point into the condition text: quoted scalars start one column later */
@@ -342,7 +344,7 @@ static int compile_detection(vg__cctx *c, const vg__ynode *det, vg__rule *r, con
         return cerr(c, vg__yaml_get(det, "timeframe"), VG_ERR_UNSUPPORTED,
                     "'timeframe' inside detection is a Sigma v1 aggregation feature removed in "
                     "v2; express it as a correlation rule");
-    r->searches = vg__arena_alloc(&c->rs->arena, (det->n + 1) * sizeof *r->searches);
+    r->searches = vg__arena_alloc(c->t->arena, (det->n + 1) * sizeof *r->searches);
     if (!r->searches)
         return VG_ERR_NOMEM;
     for (size_t i = 0; i < det->n; i++) {
@@ -366,7 +368,7 @@ static int compile_detection(vg__cctx *c, const vg__ynode *det, vg__rule *r, con
             if (!t)
                 return VG_ERR_SYNTAX;
             if (acc) {
-                vg__cnode *o = vg__arena_alloc(&c->rs->arena, sizeof *o);
+                vg__cnode *o = vg__arena_alloc(c->t->arena, sizeof *o);
                 if (!o)
                     return VG_ERR_NOMEM;
                 o->op = CN_OR;
@@ -477,11 +479,92 @@ static int compile_correlation(vg__cctx *c, const vg__ynode *corr, vg__rule *r)
     return 0;
 }
 
+/* ---------------------------------------------------------------- routes */
+
+/* A corpus repeats a few hundred log sources over thousands of rules, and asking the profile
+ * compares every entry of it; so each target remembers the routes of each (product, category,
+ * service) it has seen, exactly as written, and rules with the same source share one array. */
+typedef struct memo_slot {
+    const char *product, *category, *service; /* NULL: free slot */
+    const vg__route *const *routes;
+    size_t n;
+} memo_slot;
+
+struct vg__route_memo {
+    memo_slot slot[VG_SIGMA_ROUTE_MEMO];
+    size_t used;
+};
+
+void vg__ctarget_init(vg__ctarget *t, vg_ruleset *rs)
+{
+    *t = (vg__ctarget){rs, &rs->arena, &rs->rules, &rs->regexes, NULL};
+}
+
+void vg__ctarget_done(vg__ctarget *t)
+{
+    free(t->memo);
+    t->memo = NULL;
+}
+
+static size_t source_hash(const vg_rule *p)
+{
+    const char *part[3] = {p->product, p->category, p->service};
+    uint32_t h = 2166136261u;
+    for (int k = 0; k < 3; k++) {
+        for (const char *s = part[k]; *s; s++)
+            h = (h ^ (unsigned char)*s) * 16777619u;
+        h = (h ^ 0x100u) * 16777619u; /* ends the part: ("ab", "") differs from ("a", "b") */
+    }
+    return h % VG_SIGMA_ROUTE_MEMO;
+}
+
+static int memo_match(const memo_slot *m, const vg_rule *p)
+{
+    return strcmp(m->product, p->product) == 0 && strcmp(m->category, p->category) == 0 &&
+           strcmp(m->service, p->service) == 0;
+}
+
+/* The routes of the rule's log source in the profile, remembered in t (a full or missing memo
+ * only costs the lookup). */
+static int find_routes(vg__ctarget *t, vg__rule *r)
+{
+    if (!t->memo)
+        t->memo = calloc(1, sizeof *t->memo);
+    memo_slot *m = NULL;
+    for (size_t i = source_hash(&r->pub), k = 0; t->memo && k < VG_SIGMA_ROUTE_MEMO; k++) {
+        m = &t->memo->slot[(i + k) % VG_SIGMA_ROUTE_MEMO];
+        if (!m->product)
+            break;
+        if (memo_match(m, &r->pub)) {
+            r->routes = m->routes;
+            r->n_routes = m->n;
+            r->pub.routed = m->n > 0;
+            return 0;
+        }
+        m = NULL;
+    }
+    const vg__route *routes[16];
+    size_t n = vg__profile_routes(t->rs->profile, r->pub.product, r->pub.category, r->pub.service,
+                                  routes, 16);
+    const vg__route **keep = vg__arena_alloc(t->arena, (n + 1) * sizeof *keep);
+    if (!keep)
+        return VG_ERR_NOMEM;
+    memcpy(keep, routes, n * sizeof *keep);
+    r->routes = keep;
+    r->n_routes = n;
+    r->pub.routed = n > 0;
+    if (m && t->memo->used < VG_SIGMA_ROUTE_MEMO / 2) {
+        *m = (memo_slot){r->pub.product, r->pub.category, r->pub.service, keep, n};
+        t->memo->used++;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- documents */
 
 static vg__rule *new_rule(vg__cctx *c, const vg__ynode *doc)
 {
-    vg__rule *r = vg__arena_alloc(&c->rs->arena, sizeof *r);
+    vg__rule *r = vg__arena_alloc(c->t->arena, sizeof *r);
     if (!r)
         return NULL;
     r->pub.file = c->file;
@@ -491,9 +574,9 @@ static vg__rule *new_rule(vg__cctx *c, const vg__ynode *doc)
     return r;
 }
 
-int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file, vg_diags *diags)
+int vg__sigma_compile_doc(vg__ctarget *t, const vg__ynode *doc, const char *file, vg_diags *diags)
 {
-    vg__cctx c = {rs, file, diags, NULL, 0, doc ? doc->line : 1, NULL};
+    vg__cctx c = {t->rs, t, file, diags, NULL, 0, doc ? doc->line : 1, NULL};
     if (!doc || doc->type != VG_Y_MAP)
         return cerr(&c, doc, VG_ERR_TYPE, "a Sigma document must be a map");
     const vg__ynode *idn = vg__yaml_get(doc, "id");
@@ -534,22 +617,12 @@ int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file
     }
     if (c.failed)
         return VG_ERR_SYNTAX;
-    if (r->pub.kind != VG_RULE_CORRELATION) {
-        const vg__route *routes[16];
-        size_t n = vg__profile_routes(rs->profile, r->pub.product, r->pub.category, r->pub.service,
-                                      routes, 16);
-        const vg__route **keep = vg__arena_alloc(&rs->arena, (n + 1) * sizeof *keep);
-        if (!keep)
-            return VG_ERR_NOMEM;
-        memcpy(keep, routes, n * sizeof *keep);
-        r->routes = keep;
-        r->n_routes = n;
-        r->pub.routed = n > 0;
-    }
-    vg__rule **slot = vg__vec_push(&rs->rules, sizeof *slot);
+    if (r->pub.kind != VG_RULE_CORRELATION && find_routes(t, r))
+        return VG_ERR_NOMEM;
+    vg__rule **slot = vg__vec_push(t->rules, sizeof *slot);
     if (!slot)
         return VG_ERR_NOMEM;
-    r->pub.index = (uint32_t)(rs->rules.len - 1);
+    r->pub.index = (uint32_t)(t->rules->len - 1);
     *slot = r;
     return 0;
 }

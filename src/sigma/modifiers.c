@@ -182,7 +182,7 @@ static int wl_add(vg__cctx *c, wlist *l, const char *p, size_t n)
         l->v = v;
         l->cap = cap;
     }
-    char *copy = vg__arena_strndup(&c->rs->arena, p, n);
+    char *copy = vg__arena_strndup(c->t->arena, p, n);
     if (!copy)
         return VG_ERR_NOMEM;
     l->v[l->n++] = (wval){copy, n};
@@ -535,8 +535,8 @@ static void to_pattern(vg__cctx *c, const wval *w, int cased, vg__pattern *p)
         p->kind = head && tail ? PK_CONTAINS : head ? PK_SUFFIX : tail ? PK_PREFIX : PK_EXACT;
     }
     p->cased = (uint8_t)cased;
-    p->text = cased ? vg__arena_strndup(&c->rs->arena, mid, mlen)
-                    : vg__arena_strlower(&c->rs->arena, mid, mlen);
+    p->text = cased ? vg__arena_strndup(c->t->arena, mid, mlen)
+                    : vg__arena_strlower(c->t->arena, mid, mlen);
     p->len = mlen;
 }
 
@@ -588,7 +588,7 @@ static int regex_value(vg__cctx *c, const vg__mods *m, const vg__ynode *v, vg__v
         return vg__cerror(c, v, VG_ERR_SYNTAX, msg);
     }
     /* owned by the ruleset from here on, also if this rule is rejected later */
-    pcre2_code **slot = vg__vec_push(&c->rs->regexes, sizeof *slot);
+    pcre2_code **slot = vg__vec_push(c->t->regexes, sizeof *slot);
     if (!slot) {
         pcre2_code_free(out->re);
         out->re = NULL;
@@ -768,7 +768,7 @@ int vg__mods_compile_values(vg__cctx *c, const vg__mods *m, const vg__ynode *val
         vg__vec_free(&vals);
         return rc;
     }
-    it->vals = vg__arena_alloc(&c->rs->arena, (vals.len + 1) * sizeof *it->vals);
+    it->vals = vg__arena_alloc(c->t->arena, (vals.len + 1) * sizeof *it->vals);
     if (!it->vals) {
         vg__vec_free(&vals);
         return VG_ERR_NOMEM;

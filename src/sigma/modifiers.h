@@ -9,7 +9,8 @@
 
 /* Compilation context of one document. */
 typedef struct vg__cctx {
-    vg_ruleset *rs;
+    const vg_ruleset *rs; /* read only: kb, profile, placeholders */
+    vg__ctarget *t;       /* where the rule goes */
     const char *file;
     vg_diags *diags;
     const char *rule_id;

@@ -3,16 +3,15 @@
  *
  * Files are read whole and every YAML document in them compiled on its own, so one broken
  * rule costs only itself. Folders are walked recursively in sorted order (stable rule order
- * and diagnostics). finalize indexes rules by id and name, attaches each filter to the rules
- * it names (or, when it names none, to the rules with the same log source), and checks that
- * correlations refer to loaded rules. Matching walks every detection rule; speed comes later
- * from an index that must give the same answers as this walk.
+ * and diagnostics) and their files read and compiled by several threads (load.c). finalize indexes
+ * rules by id and name, attaches each filter to the rules it names (or, when it names none, to the
+ * rules with the same log source), and checks that correlations refer to loaded rules. Matching
+ * walks every detection rule; speed comes later from an index that must give the same answers as
+ * this walk.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sigma.h"
 
@@ -79,16 +78,14 @@ int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *dia
     return rc;
 }
 
-int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
-                          vg_diags *diags)
+int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char *name,
+                         vg_diags *diags)
 {
-    if (!rs || rs->finalized)
-        return VG_ERR_INVAL;
-    const char *file = vg__arena_strndup(&rs->arena, name, strlen(name));
+    const char *file = vg__arena_strndup(t->arena, name, strlen(name));
     if (!file)
         return VG_ERR_NOMEM;
     vg__ydocs docs;
-    vg__yaml_load(buf, len, file, &rs->arena, &docs, diags);
+    vg__yaml_load(buf, len, file, t->arena, &docs, diags);
     /* A Sigma v1 rule collection (a document with 'action') makes the whole file one rule
      * spread over several documents; v2 removed collections, so every document is rejected
      * with that reason rather than as an incomplete rule. */
@@ -111,93 +108,23 @@ int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const cha
     for (size_t i = 0; i < docs.n; i++) {
         if (!docs.docs[i])
             continue;
-        int rc = vg__sigma_compile_doc(rs, docs.docs[i], file, diags);
+        int rc = vg__sigma_compile_doc(t, docs.docs[i], file, diags);
         if (rc == VG_ERR_NOMEM)
             return rc;
     }
     return 0;
 }
 
-static int add_file(vg_ruleset *rs, const char *path, vg_diags *diags)
+int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,
+                          vg_diags *diags)
 {
-    char *buf;
-    size_t len;
-    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
-    if (rc) {
-        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
-        return 0; /* one unreadable file does not stop a folder */
-    }
-    rc = vg_ruleset_add_buffer(rs, buf, len, path, diags);
-    free(buf);
+    if (!rs || rs->finalized)
+        return VG_ERR_INVAL;
+    vg__ctarget t;
+    vg__ctarget_init(&t, rs);
+    int rc = vg__sigma_add_buffer(&t, buf, len, name, diags);
+    vg__ctarget_done(&t);
     return rc;
-}
-
-static int is_rule_file(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
-           (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int add_dir(vg_ruleset *rs, const char *path, int depth, vg_diags *diags)
-{
-    if (depth > VG_SIGMA_MAX_PATH_DEPTH)
-        return 0;
-    DIR *d = opendir(path);
-    if (!d) {
-        vg__diag_add(diags, VG_ERR_IO, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot open folder");
-        return 0;
-    }
-    vg__vec names = {0};
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d)) && !rc) {
-        if (e->d_name[0] == '.')
-            continue;
-        char **slot = vg__vec_push(&names, sizeof *slot);
-        if (!slot || !(*slot = strdup(e->d_name)))
-            rc = VG_ERR_NOMEM;
-    }
-    closedir(d);
-    qsort(names.ptr, names.len, sizeof(char *), by_name);
-    for (size_t i = 0; i < names.len; i++) {
-        char *name = ((char **)names.ptr)[i];
-        if (!rc) {
-            size_t n = strlen(path) + strlen(name) + 2;
-            char *full = malloc(n);
-            if (!full) {
-                rc = VG_ERR_NOMEM;
-            } else {
-                snprintf(full, n, "%s/%s", path, name);
-                struct stat st;
-                if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-                    rc = add_dir(rs, full, depth + 1, diags);
-                else if (is_rule_file(name))
-                    rc = add_file(rs, full, diags);
-                free(full);
-            }
-        }
-        free(name);
-    }
-    vg__vec_free(&names);
-    return rc;
-}
-
-int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        vg__diag_add(diags, VG_ERR_NOENT, VG_SEV_ERROR, path, 0, 0, 0, NULL,
-                     "no such file or folder");
-        return VG_ERR_NOENT;
-    }
-    return S_ISDIR(st.st_mode) ? add_dir(rs, path, 0, diags) : add_file(rs, path, diags);
 }
 
 extern const char vg__starter_start[];

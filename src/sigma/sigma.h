@@ -175,7 +175,8 @@ struct vg_ruleset {
     vg__index *index; /* built on first use by a matcher (match/index.c) */
     int index_built;
     pthread_mutex_t index_lock;
-    char *cache_dir; /* where compiled literal databases are kept between runs, or NULL */
+    char *cache_dir;  /* where compiled literal databases are kept between runs, or NULL */
+    int load_threads; /* vg_ruleset_set_load_threads: 0 = one per CPU (load.c) */
 };
 
 struct vg_matcher {
@@ -187,8 +188,24 @@ struct vg_matcher {
     vg__mscratch *scratch;  /* per-matcher state of the indexed path */
 };
 
-/* compile.c */
-int vg__sigma_compile_doc(vg_ruleset *rs, const vg__ynode *doc, const char *file, vg_diags *diags);
+/* compile.c: where compiling puts what it makes, the ruleset's own arena and lists or those of
+ * one loader thread that load.c merges into the ruleset in file order. The ruleset is only read
+ * (knowledge base, profile, placeholders), so threads share it. */
+typedef struct vg__route_memo vg__route_memo;
+typedef struct vg__ctarget {
+    const vg_ruleset *rs;
+    vg__arena *arena;
+    vg__vec *rules;       /* vg__rule*, pub.index local to this list */
+    vg__vec *regexes;     /* pcre2_code*, freed with the ruleset */
+    vg__route_memo *memo; /* log source -> routes, made on first use; NULL */
+} vg__ctarget;
+/* A target that compiles straight into rs; vg__ctarget_done frees its memo. */
+void vg__ctarget_init(vg__ctarget *t, vg_ruleset *rs);
+void vg__ctarget_done(vg__ctarget *t);
+int vg__sigma_compile_doc(vg__ctarget *t, const vg__ynode *doc, const char *file, vg_diags *diags);
+/* ruleset.c: every document of one file's text into t (vg_ruleset_add_buffer's body). */
+int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char *name,
+                         vg_diags *diags);
 /* value.c */
 int vg__value_match(const vg__value *v, vg__str text, vg__str lower, const vg_event *ev,
                     const vg__route *rt, pcre2_match_data *md);
