@@ -4,6 +4,7 @@
  * usage: bench_match [--min-events N] [--min-mb MB] [--threads T] [--exact] [--rules DIR]...
  *                    INPUT...
  *        bench_match --compile-only --rules DIR...   (the compile and index times only)
+ *        --load-threads L: threads compiling the rule folders (default 0: one per CPU)
  *        bench_match --read-only ...   (events read into vg_event, not matched: the read bound)
  * Compiles the rules (timed: YAML and Sigma compile, then the index on the first matcher),
  * then reads every INPUT (EVTX or JSON lines, from the page cache after the first pass) and
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
     unsigned long long min_events = 200000, min_bytes = 0;
     int have_min_events = 0;
     int threads = 1, exact = 0, read_only = 0, n_rules = 0, n_inputs = 0, compile_only = 0;
+    int load_threads = 0;
     const char *rules[64];
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     for (int i = 1; i < argc; i++) {
@@ -95,6 +97,8 @@ int main(int argc, char **argv)
             min_bytes = strtoull(argv[++i], NULL, 10) * 1000000ull;
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--load-threads") && i + 1 < argc)
+            load_threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--rules") && i + 1 < argc && n_rules < 64)
             rules[n_rules++] = argv[++i];
         else if (!strcmp(argv[i], "--exact"))
@@ -119,6 +123,7 @@ int main(int argc, char **argv)
     vg_attack_finalize(kb, NULL);
     double t0 = now();
     vg_ruleset *rs = vg_ruleset_new(kb, NULL);
+    vg_ruleset_set_load_threads(rs, load_threads);
     for (int i = 0; i < n_rules; i++)
         vg_ruleset_add_path(rs, rules[i], NULL);
     vg_ruleset_finalize(rs, NULL);
