@@ -67,8 +67,8 @@ static void test_one_pass_equals_tape(void **state)
         "{\"Threat Name\": \"x\", \" \": 1, \"\": 2, \"#text\": 3, \"#attributes\": 4}",
         "{\"k\\u0041\": 1}",
         "{\"a\": 1, \"a\": \"two\", \"A\": 3}",
-        "{\"Hostname\": \"h1\", \"SourceName\": \"Microsoft-Windows-Sysmon\", \"EventID\": 1, "
-        "\"RecordNumber\": 7, \"UserID\": \"S-1-5-18\"}",
+        ("{\"Hostname\": \"h1\", \"SourceName\": \"Microsoft-Windows-Sysmon\", \"EventID\": 1, "
+         "\"RecordNumber\": 7, \"UserID\": \"S-1-5-18\"}"),
         "{\"SourceModuleType\": \"im_msvistalog\", \"Hostname\": \"h2\"}",
         "{\"a\": {\"b\": 1}, \"c\": 2}",
         "{\"a\": [1, 2, \"x\"], \"c\": 2}",
