@@ -12,12 +12,15 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find include src cli tests fuzz bench -name '*.[ch]')
 
-.PHONY: all deps build test unit asan fuzz bench demo format format-check clean conformance
+.PHONY: all deps deps-test build test unit asan fuzz bench demo format format-check clean conformance
 
 all: build
 
 deps:
 	@sh scripts/deps.sh
+
+deps-test:
+	@sh scripts/deps.sh --test
 
 build/Makefile:
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release
@@ -31,7 +34,7 @@ unit: build
 build-asan/Makefile:
 	CC=clang $(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVG_SANITIZE=ON
 
-asan: deps build-asan/Makefile
+asan: deps-test build-asan/Makefile
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)

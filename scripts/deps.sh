@@ -3,12 +3,16 @@
 #
 # Checks each package with dpkg; installs what is missing with apt-get when run as root,
 # otherwise prints the exact command to run. `make demo` and `make test` call this first, so a
-# fresh Debian 12 machine needs nothing else.
+# fresh Debian 12 machine needs nothing else. With --test (what `make test` uses) it also
+# installs what only tests need: chromium, for the screenshot test of the coverage views.
 set -eu
 
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 libyaml-dev libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev libzip-dev
 libvectorscan-dev sqlite3"
+if [ "${1:-}" = "--test" ]; then
+    PKGS="$PKGS chromium"
+fi
 
 missing=""
 for p in $PKGS; do
