@@ -26,6 +26,10 @@ foreach(test_file ${VG_GOLDEN_TESTS})
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(${test_group}/${test_name} PROPERTIES
     SKIP_RETURN_CODE 77
-    TIMEOUT 600
+    TIMEOUT 1200
     LABELS ${test_group})
+  if(test_group STREQUAL "e2e")
+    # end-to-end cases scan all of ../shared; under ASan+UBSan one case takes tens of seconds
+    set_tests_properties(${test_group}/${test_name} PROPERTIES ENVIRONMENT "VG_GOLDEN_TIMEOUT=300")
+  endif()
 endforeach()
