@@ -10,7 +10,7 @@
  * with commas. A value whose size does not fit its type is reported, never read past.
  * Numbers, hex, GUIDs, SIDs and times are written by hand, not with printf (the same text:
  * tests/evtx/test_value.c compares every type with a printf reference), and UTF-16 is
- * converted four ASCII code units at a time.
+ * converted eight or four ASCII code units at a time.
  */
 #include <math.h>
 #include <stdio.h>
@@ -134,21 +134,45 @@ static int ascii4(uint64_t w, int nul_ends)
            ((w + 0x007f007f007f007full) & 0x0080008000800080ull) == 0x0080008000800080ull;
 }
 
+/* The four ASCII units of w as four bytes, first unit lowest. */
+static uint32_t pack4(uint64_t w)
+{
+    w = (w | w >> 8) & 0x0000ffff0000ffffull;
+    return (uint32_t)(w | w >> 16);
+}
+
+/* v's bytes at o, lowest first: one store on a little-endian host. */
+static void store4(char *o, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(o, &v, 4);
+#else
+    o[0] = (char)v;
+    o[1] = (char)(v >> 8);
+    o[2] = (char)(v >> 16);
+    o[3] = (char)(v >> 24);
+#endif
+}
+
 void vg__evtx_utf16(const uint8_t *p, size_t n, int stop_nul, vg__buf *b)
 {
     if (vg__buf_reserve(b, n * 3 + 1))
         return;
     char *o = b->ptr + b->len; /* capacity reserved above: at most 3 bytes per unit */
     size_t i = 0;
+    /* fast path: eight, then four ASCII units at a time */
+    for (; n - i >= 8; i += 8, o += 8) {
+        uint64_t w0 = vg__evtx_le64(p + 2 * i), w1 = vg__evtx_le64(p + 2 * i + 8);
+        if (!ascii4(w0, stop_nul) || !ascii4(w1, stop_nul))
+            break;
+        store4(o, pack4(w0));
+        store4(o + 4, pack4(w1));
+    }
     while (i < n) {
-        /* fast path: four ASCII units at a time */
         if (n - i >= 4) {
             uint64_t w = vg__evtx_le64(p + 2 * i);
             if (ascii4(w, stop_nul)) {
-                o[0] = (char)w;
-                o[1] = (char)(w >> 16);
-                o[2] = (char)(w >> 32);
-                o[3] = (char)(w >> 48);
+                store4(o, pack4(w));
                 o += 4;
                 i += 4;
                 continue;
@@ -205,37 +229,70 @@ static char *dec(char *end, uint64_t v, int width)
     return o;
 }
 
+/* Room for n more bytes and a NUL at the end of b, or NULL when out of memory. */
+static char *room(vg__buf *b, size_t n)
+{
+    if (b->cap - b->len <= n && vg__buf_reserve(b, n))
+        return NULL;
+    return b->ptr + b->len;
+}
+
+/* The text written from room() ends at end. */
+static void written(vg__buf *b, char *end)
+{
+    b->len = (size_t)(end - b->ptr);
+    *end = 0;
+}
+
+static unsigned ndigits(uint64_t v)
+{
+    unsigned n = 1;
+    for (; v >= 10000; v /= 10000)
+        n += 4;
+    return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* v in decimal, after a '-' when neg. */
+static void put_dec(vg__buf *b, uint64_t v, int neg)
+{
+    unsigned n = ndigits(v) + (neg != 0);
+    char *o = room(b, n);
+    if (!o)
+        return;
+    dec(o + n, v, 0);
+    if (neg)
+        o[0] = '-';
+    written(b, o + n);
+}
+
 static void put_u64(vg__buf *b, uint64_t v)
 {
-    char s[24];
-    char *o = dec(s + sizeof s, v, 0);
-    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+    put_dec(b, v, 0);
 }
 
 static void put_i64(vg__buf *b, int64_t v)
 {
-    char s[24];
     /* the magnitude of INT64_MIN does not fit int64_t: negate as unsigned */
-    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    char *o = dec(s + sizeof s, m, 0);
-    if (v < 0)
-        *--o = '-';
-    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+    put_dec(b, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 static const char hex_lower[] = "0123456789abcdef", hex_upper[] = "0123456789ABCDEF";
 
 static void put_hex_lower(vg__buf *b, uint64_t v)
 {
-    char s[24];
-    char *o = s + sizeof s;
+    unsigned n = 3; /* "0x" and the first digit */
+    for (uint64_t x = v >> 4; x; x >>= 4)
+        n++;
+    char *o = room(b, n), *e = o + n;
+    if (!o)
+        return;
     do {
-        *--o = hex_lower[v & 15];
+        *--e = hex_lower[v & 15];
         v >>= 4;
     } while (v);
-    *--o = 'x';
-    *--o = '0';
-    vg__buf_add(b, o, (size_t)(s + sizeof s - o));
+    o[0] = '0';
+    o[1] = 'x';
+    written(b, o + n);
 }
 
 /* n upper-case hex digits of v (most significant first) at o; returns the end. */
@@ -250,7 +307,9 @@ static char *hex_fixed(char *o, uint64_t v, int n)
 
 static void put_guid(vg__buf *b, const uint8_t *g)
 {
-    char s[36], *o = s;
+    char *o = room(b, 36);
+    if (!o)
+        return;
     o = hex_fixed(o, vg__evtx_le32(g), 8);
     *o++ = '-';
     o = hex_fixed(o, vg__evtx_le16(g + 4), 4);
@@ -261,7 +320,7 @@ static void put_guid(vg__buf *b, const uint8_t *g)
     *o++ = '-';
     for (int i = 10; i < 16; i++)
         o = hex_fixed(o, g[i], 2);
-    vg__buf_add(b, s, sizeof s);
+    written(b, o);
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
@@ -278,6 +337,13 @@ static void civil(int64_t days, int *y, unsigned *m, unsigned *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Digits of v written at least width wide. */
+static unsigned width_of(uint64_t v, unsigned width)
+{
+    unsigned n = ndigits(v);
+    return n > width ? n : width;
+}
+
 /* YYYY-MM-DDThh:mm:ss.uuuuuuZ; each part is a minimum width, as printf's %04d / %02u / %06u
  * (a year below 0 cannot occur: FILETIME starts at 1601, SYSTEMTIME's year is unsigned). */
 static void put_time(vg__buf *b, int y, unsigned mo, unsigned d, unsigned h, unsigned mi,
@@ -285,16 +351,22 @@ static void put_time(vg__buf *b, int y, unsigned mo, unsigned d, unsigned h, uns
 {
     const unsigned part[] = {mo, d, h, mi, s};
     static const char sep[] = "-T::.";
-    char t[96], *o = t + sizeof t;
-    *--o = 'Z';
-    o = dec(o, us, 6);
+    uint64_t year = y < 0 ? 0 : (uint64_t)y;
+    unsigned n = width_of(year, 4) + width_of(us, 6) + 7; /* 7: "--T::.Z" */
+    for (int i = 0; i < 5; i++)
+        n += width_of(part[i], 2);
+    char *o = room(b, n), *e = o + n;
+    if (!o)
+        return;
+    *--e = 'Z';
+    e = dec(e, us, 6);
     for (int i = 4; i >= 0; i--) {
-        *--o = sep[i];
-        o = dec(o, part[i], 2);
+        *--e = sep[i];
+        e = dec(e, part[i], 2);
     }
-    *--o = '-';
-    o = dec(o, y < 0 ? 0 : (uint64_t)y, 4);
-    vg__buf_add(b, o, (size_t)(t + sizeof t - o));
+    *--e = '-';
+    dec(e, year, 4);
+    written(b, o + n);
 }
 
 static void put_filetime(vg__buf *b, uint64_t ft)
