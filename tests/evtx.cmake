@@ -28,3 +28,12 @@ target_include_directories(test_evtx_value PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMA
 target_compile_options(test_evtx_value PRIVATE ${VG_WARNINGS})
 add_test(NAME unit_test_evtx_value COMMAND test_evtx_value)
 set_tests_properties(unit_test_evtx_value PROPERTIES LABELS unit)
+
+# test_plan: event fields from plans (src/evtx/plan.c) against rendering every record.
+add_executable(test_evtx_plan ${CMAKE_CURRENT_LIST_DIR}/evtx/test_plan.c
+  ${CMAKE_CURRENT_LIST_DIR}/evtx/builder.c)
+target_link_libraries(test_evtx_plan PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_evtx_plan PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/include)
+target_compile_options(test_evtx_plan PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_evtx_plan COMMAND test_evtx_plan)
+set_tests_properties(unit_test_evtx_plan PROPERTIES LABELS unit)

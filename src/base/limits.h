@@ -52,6 +52,11 @@
 #define VG_EVTX_MAX_SUBST     1024                /* substitution values in one template instance */
 #define VG_EVTX_MAX_NAME      1024                /* characters in an element or attribute name */
 #define VG_EVTX_MAX_OUTPUT    (8u << 20)          /* bytes of text one record may render to */
+/* the plan cache of one event (src/evtx/plan.c), emptied when one of the first three is hit */
+#define VG_EVTX_PLAN_TEMPLATES 1024       /* distinct templates (a power of 2) */
+#define VG_EVTX_PLANS          1024       /* record shapes with a plan (a power of 2) */
+#define VG_EVTX_PLAN_BYTES     (8u << 20) /* memory of the plans */
+#define VG_EVTX_PLAN_VALUES    2048       /* values of one record, nested instances too */
 
 /* Coverage baselines (src/coverage/baseline.c) */
 #define VG_BASELINE_MAX_FILE  (16u << 20) /* one baseline file */

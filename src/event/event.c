@@ -36,6 +36,8 @@ void vg_event_free(vg_event *ev)
     free(ev->bytes);
     free(ev->low);
     free(ev->flat);
+    if (ev->evtx_free)
+        ev->evtx_free(ev->evtx);
     vg__json_free(&ev->json);
     free(ev);
 }
@@ -67,6 +69,12 @@ static int grow(char **buf, size_t *cap, size_t used, size_t n)
 
 int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value, size_t vlen,
                  vg_value_type type)
+{
+    return vg__event_add_hashed(ev, name, nlen, vg__hash_lower(name, nlen), value, vlen, type);
+}
+
+int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
+                         const char *value, size_t vlen, vg_value_type type)
 {
     if (ev->n >= VG_EVENT_MAX_FIELDS)
         return VG_ERR_LIMIT;
@@ -113,7 +121,7 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
     ev->low[ev->lused + vlen] = 0;
     ev->lused += vlen + 1;
     f->nlen = (uint32_t)nlen;
-    f->nhash = vg__hash_lower(d, nlen);
+    f->nhash = nhash;
     f->next = 0;
     uint32_t b = f->nhash % VG_EVENT_BUCKETS;
     if (ev->head[b])

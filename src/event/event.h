@@ -31,6 +31,10 @@ struct vg_event {
     vg__json json; /* reused tape for vg_event_from_json */
     int form;      /* vg_json_form of the last document */
     void *flat;    /* flattening scratch of vg_event_from_json, kept between documents */
+    /* the EVTX reader's plan cache (src/evtx/plan.c), kept with the event so that the files
+     * one event reads in turn share it; freed with the event through evtx_free */
+    void *evtx;
+    void (*evtx_free)(void *);
 };
 
 static inline vg__str vg__field_name(const vg_event *ev, const vg__field *f)
@@ -45,6 +49,10 @@ static inline vg__str vg__field_lower(const vg_event *ev, const vg__field *f)
 {
     return (vg__str){ev->low + f->lower, f->vlen};
 }
+
+/* vg_event_add for a name whose vg__hash_lower the caller already has (nhash). */
+int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
+                         const char *value, size_t vlen, vg_value_type type);
 
 /* vg_event_from_json without its one-pass way for flat lines: always through the JSON tape
  * (tests compare the two). */

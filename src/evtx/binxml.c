@@ -19,6 +19,7 @@
  * record, the template's data size, the value's size); names are looked up only inside the
  * chunk and are capped at VG_EVTX_MAX_NAME characters.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +82,8 @@ void vg__evtx_pool_free(vg__evtx_pool *p)
 
 void vg__evtx_chunk_init(vg__evtx_chunk *c)
 {
-    memset(c, 0, sizeof *c);
+    memset(c, 0, offsetof(vg__evtx_chunk, tmpl)); /* tmpl entries are cleared when used */
+    c->gen = 1;
     vg__buf_init(&c->scratch);
 }
 
@@ -92,7 +94,7 @@ void vg__evtx_chunk_free(vg__evtx_chunk *c)
     free(c->names);
     free(c->items);
     vg__buf_free(&c->scratch);
-    memset(c, 0, sizeof *c);
+    memset(c, 0, offsetof(vg__evtx_chunk, tmpl));
 }
 
 void vg__evtx_chunk_reset(vg__evtx_chunk *c, const uint8_t *p, size_t len)
@@ -101,10 +103,13 @@ void vg__evtx_chunk_reset(vg__evtx_chunk *c, const uint8_t *p, size_t len)
     c->len = len;
     vg__evtx_pool_reset(&c->pool);
     vg__evtx_pool_reset(&c->rpool);
-    memset(c->tmpl, 0, sizeof c->tmpl);
+    memset(c->tslot, 0, sizeof c->tslot);
     c->n_tmpl = 0;
-    if (c->names)
-        memset(c->names, 0, c->names_cap * sizeof *c->names);
+    if (++c->gen == 0) { /* after 2^32 chunks: names of gen 0 would look current */
+        if (c->names)
+            memset(c->names, 0, c->names_cap * sizeof *c->names);
+        c->gen = 1;
+    }
     c->n_names = 0;
     c->why = NULL;
 }
@@ -142,10 +147,10 @@ static int names_grow(vg__evtx_chunk *c)
     if (!t)
         return VG_ERR_NOMEM;
     for (uint32_t i = 0; i < c->names_cap; i++) {
-        if (!c->names[i].off)
+        if (c->names[i].gen != c->gen)
             continue;
         uint32_t j = (c->names[i].off * 2654435761u) & (cap - 1);
-        while (t[j].off)
+        while (t[j].gen == c->gen)
             j = (j + 1) & (cap - 1);
         t[j] = c->names[i];
     }
@@ -164,7 +169,7 @@ static int name_at(parser *ps, uint32_t off, const vg__evtx_cur *at, const char 
     if ((c->n_names + 1) * 2 > c->names_cap && names_grow(c))
         return VG_ERR_NOMEM;
     uint32_t j = (off * 2654435761u) & (c->names_cap - 1);
-    for (; c->names[j].off; j = (j + 1) & (c->names_cap - 1)) {
+    for (; c->names[j].gen == c->gen; j = (j + 1) & (c->names_cap - 1)) {
         if (c->names[j].off == off) {
             *s = c->names[j].s;
             *len = c->names[j].len;
@@ -185,7 +190,7 @@ static int name_at(parser *ps, uint32_t off, const vg__evtx_cur *at, const char 
     if (!copy || c->scratch.oom)
         return VG_ERR_NOMEM;
     memcpy(copy, c->scratch.ptr, c->scratch.len);
-    c->names[j] = (vg__evtx_name){off, (uint32_t)c->scratch.len, copy};
+    c->names[j] = (vg__evtx_name){off, (uint32_t)c->scratch.len, c->gen, copy};
     c->n_names++;
     *s = copy;
     *len = (uint32_t)c->scratch.len;
@@ -420,13 +425,22 @@ static int parse_content(parser *ps, vg__evtx_cur *cur, vg__xnode **first, int i
 
 /* ---- templates ---- */
 
+/* The template entry for chunk offset off: the one in use, or a new one (NULL when the chunk
+ * has VG_EVTX_MAX_TEMPLATES already). */
 static vg__evtx_tmpl *tmpl_slot(vg__evtx_chunk *c, uint32_t off)
 {
-    const uint32_t cap = VG_ARRAY_LEN(c->tmpl);
+    const uint32_t cap = VG_ARRAY_LEN(c->tslot);
     uint32_t j = (off * 2654435761u) & (cap - 1);
-    while (c->tmpl[j].state && c->tmpl[j].offset != off)
-        j = (j + 1) & (cap - 1);
-    return &c->tmpl[j];
+    for (; c->tslot[j]; j = (j + 1) & (cap - 1))
+        if (c->tmpl[c->tslot[j] - 1].offset == off)
+            return &c->tmpl[c->tslot[j] - 1];
+    if (c->n_tmpl >= VG_EVTX_MAX_TEMPLATES)
+        return NULL;
+    vg__evtx_tmpl *t = &c->tmpl[c->n_tmpl++];
+    memset(t, 0, sizeof *t);
+    t->offset = off;
+    c->tslot[j] = (uint16_t)c->n_tmpl;
+    return t;
 }
 
 /* The compiled template defined at chunk offset off: next (4), GUID (16), data size (4),
@@ -436,16 +450,14 @@ static int get_template(parser *ps, const vg__evtx_cur *at, uint32_t off, vg__ev
     vg__evtx_chunk *c = ps->c;
     vg__evtx_tmpl *t = tmpl_slot(c, off);
     *out = t;
+    if (!t)
+        return fail(ps, at, VG_ERR_LIMIT, "more templates in a chunk than VG_EVTX_MAX_TEMPLATES");
     if (t->state == 2)
         return 0;
     if (t->state == 1)
         return fail(ps, at, VG_ERR_CORRUPT, "template refers to itself");
     if (t->state == 3)
         return fail(ps, at, VG_ERR_CORRUPT, t->why);
-    if (c->n_tmpl >= VG_EVTX_MAX_TEMPLATES)
-        return fail(ps, at, VG_ERR_LIMIT, "more templates in a chunk than VG_EVTX_MAX_TEMPLATES");
-    c->n_tmpl++;
-    t->offset = off;
     t->state = 1;
     vg__evtx_cur tc = {c->p, off, c->len, 0};
     uint32_t size = 0;

