@@ -6,7 +6,9 @@
  * requires and round-trip through the parser; the string multimap must keep every duplicate
  * of a key and find each one, also after it grows; file reading must report a missing file as
  * VG_ERR_NOENT; every code in VG_ERRNO_MAP must have its message and name and unknown codes a
- * fixed fallback; and the diagnostics list must copy what it is given and cap its size.
+ * fixed fallback; and the diagnostics list must copy what it is given and cap its size. An
+ * arena adopted by another stays valid and is freed once; a range of diagnostics copied to
+ * another list arrives unchanged, in order, under the same cap (how loader threads merge).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +146,45 @@ static void test_arena_strings(void **state)
     s = vg__arena_strlower(&a, "APT29 \xc3\x89X", 9);
     assert_string_equal(s, "apt29 \xc3\x89x");
     vg__arena_free(&a);
+}
+
+/* Adopting moves every block: what was allocated in the source stays valid and is freed with
+ * the destination, whose own next allocations continue; an empty source changes nothing. */
+static void test_arena_adopt(void **state)
+{
+    (void)state;
+    vg__arena dst, src, empty;
+    vg__arena_init(&dst);
+    vg__arena_init(&src);
+    vg__arena_init(&empty);
+    char *d1 = vg__arena_strndup(&dst, "first", 5);
+    char *s[100];
+    for (int i = 0; i < 100; i++) { /* several blocks: 100 x 4 KiB is past the first 64 KiB */
+        s[i] = vg__arena_alloc(&src, 4096);
+        assert_non_null(s[i]);
+        snprintf(s[i], 4096, "block %d", i);
+    }
+    size_t total = dst.used_total + src.used_total;
+    vg__arena_adopt(&dst, &src);
+    assert_null(src.head);
+    assert_int_equal(src.used_total, 0);
+    assert_int_equal(dst.used_total, total);
+    assert_string_equal(d1, "first");
+    for (int i = 0; i < 100; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "block %d", i);
+        assert_string_equal(s[i], want);
+    }
+    char *d2 = vg__arena_strndup(&dst, "second", 6);
+    assert_string_equal(d2, "second");
+    vg__arena_adopt(&dst, &empty);
+    assert_int_equal(dst.used_total, total + 16);
+    /* into an empty arena */
+    vg__arena_adopt(&empty, &dst);
+    assert_null(dst.head);
+    assert_string_equal(s[99], "block 99");
+    vg__arena_free(&empty); /* ASan: every block freed once */
+    vg__arena_free(&src);
 }
 
 /* ---- buffer ---- */
@@ -497,6 +538,55 @@ static void test_diags_limits(void **state)
     vg_diags_free(d);
 }
 
+/* Copying a range of another list's records: exact copies in order, under the destination's
+ * cap, the dropped count passed on. */
+static void test_diags_copy(void **state)
+{
+    (void)state;
+    vg_diags *src = vg_diags_new(), *dst = vg_diags_new();
+    assert_non_null(src);
+    assert_non_null(dst);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(vg__diag_add(src, VG_ERR_TYPE - i, (vg_severity)(i % 3),
+                                      i ? "f.yml" : NULL, (uint32_t)i + 1, (uint32_t)i + 2,
+                                      (uint64_t)i * 10, i % 2 ? "rule-id" : NULL, "message %d %%s",
+                                      i),
+                         0);
+    assert_int_equal(vg__diags_copy(dst, src, 1, 4, 0), 0);
+    assert_int_equal(vg_diags_count(dst), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const vg_diag *a = vg_diags_get(src, i + 1), *b = vg_diags_get(dst, i);
+        assert_int_equal(a->code, b->code);
+        assert_int_equal(a->severity, b->severity);
+        assert_string_equal(a->file, b->file);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->col, b->col);
+        assert_int_equal(a->offset, b->offset);
+        if (a->object)
+            assert_string_equal(a->object, b->object);
+        else
+            assert_null(b->object);
+        assert_string_equal(a->message, b->message); /* "%s" in a message stays text */
+    }
+    assert_int_equal(vg__diags_dropped(dst), 0);
+    /* a range past the end stops at the end; NULL lists are no-ops */
+    assert_int_equal(vg__diags_copy(dst, src, 4, 99, 0), 0);
+    assert_int_equal(vg_diags_count(dst), 4);
+    assert_int_equal(vg__diags_copy(NULL, src, 0, 5, 7), 0);
+    assert_int_equal(vg__diags_copy(dst, NULL, 0, 5, 0), 0);
+    assert_int_equal(vg__diags_dropped(NULL), 0);
+    /* the cap: one slot left, three copied, two more already dropped at the source */
+    vg_diags_clear(dst);
+    for (size_t i = 0; i + 1 < VG_DIAG_MAX_RECORDS; i++)
+        assert_int_equal(vg__diag_add(dst, VG_ERR_IO, VG_SEV_NOTE, NULL, 0, 0, i, NULL, "r"), 0);
+    assert_int_equal(vg__diags_copy(dst, src, 0, 3, 2), 0);
+    assert_int_equal(vg_diags_count(dst), VG_DIAG_MAX_RECORDS);
+    assert_string_equal(vg_diags_get(dst, VG_DIAG_MAX_RECORDS - 1)->message, "message 0 %s");
+    assert_int_equal(vg__diags_dropped(dst), 2 + 2);
+    vg_diags_free(src);
+    vg_diags_free(dst);
+}
+
 static void test_line_col(void **state)
 {
     (void)state;
@@ -522,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_arena_alignment),
         cmocka_unit_test(test_arena_zeroing),
         cmocka_unit_test(test_arena_strings),
+        cmocka_unit_test(test_arena_adopt),
         cmocka_unit_test(test_buf_basic),
         cmocka_unit_test(test_buf_json_escaping),
         cmocka_unit_test(test_buf_json_roundtrip),
@@ -533,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_diags_ops),
         cmocka_unit_test(test_diags_limits),
+        cmocka_unit_test(test_diags_copy),
         cmocka_unit_test(test_line_col),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
