@@ -43,6 +43,16 @@ static inline unsigned char vg__lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
+/* Eight bytes folded to ASCII lower case at once: per byte, ASCII bytes in A..Z get 0x20
+ * added (SWAR; the high bit of each byte of `upper` is set exactly for those bytes). */
+static inline uint64_t vg__lower8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low7 = w & ~high;
+    uint64_t upper = (low7 + ones * (0x80 - 'A')) & ~(low7 + ones * (0x80 - 'Z' - 1)) & ~w & high;
+    return w | upper >> 2;
+}
+
 /* Copy n bytes folding ASCII A-Z to lower case, eight bytes at a time (dst and src may be
  * equal, not otherwise overlapping). */
 void vg__lower_copy(char *dst, const char *src, size_t n);

@@ -32,8 +32,6 @@ int vg__str_eq(vg__str a, vg__str b)
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
-static uint64_t lower8(uint64_t w);
-
 int vg__str_ieq(vg__str a, vg__str b)
 {
     if (a.len != b.len)
@@ -43,7 +41,7 @@ int vg__str_ieq(vg__str a, vg__str b)
         uint64_t x, y;
         memcpy(&x, a.ptr + i, 8);
         memcpy(&y, b.ptr + i, 8);
-        if (x != y && lower8(x) != lower8(y))
+        if (x != y && vg__lower8(x) != vg__lower8(y))
             return 0;
     }
     for (; i < a.len; i++)
@@ -325,16 +323,6 @@ uint32_t vg__hash(const char *p, size_t n)
     return h ? h : 1;
 }
 
-/* Eight bytes folded to ASCII lower case at once: per byte, ASCII bytes in A..Z get 0x20
- * added (SWAR; the high bit of each byte of `upper` is set exactly for those bytes). */
-static uint64_t lower8(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t low7 = w & ~high;
-    uint64_t upper = (low7 + ones * (0x80 - 'A')) & ~(low7 + ones * (0x80 - 'Z' - 1)) & ~w & high;
-    return w | upper >> 2;
-}
-
 uint32_t vg__hash_lower(const char *p, size_t n)
 {
     /* eight bytes at a time: events hash every field name, so this is on the read path */
@@ -343,13 +331,13 @@ uint32_t vg__hash_lower(const char *p, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        h = (h ^ lower8(w)) * 0xff51afd7ed558ccdull;
+        h = (h ^ vg__lower8(w)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
     if (i < n) {
         uint64_t w = 0;
         memcpy(&w, p + i, n - i);
-        h = (h ^ lower8(w)) * 0xff51afd7ed558ccdull;
+        h = (h ^ vg__lower8(w)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
     h *= 0xc4ceb9fe1a85ec53ull;
@@ -363,7 +351,7 @@ void vg__lower_copy(char *dst, const char *src, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, src + i, 8);
-        w = lower8(w);
+        w = vg__lower8(w);
         memcpy(dst + i, &w, 8);
     }
     for (; i < n; i++)

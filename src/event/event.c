@@ -73,37 +73,63 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
     return vg__event_add_hashed(ev, name, nlen, vg__hash_lower(name, nlen), value, vlen, type);
 }
 
-int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
-                         const char *value, size_t vlen, vg_value_type type)
+/* Copy n bytes of src to dst and their ASCII lower-case fold to low in one pass, eight bytes
+ * at a time, each followed by a NUL (dst and low do not overlap src). */
+static void copy_fold(char *dst, char *low, const char *src, size_t n)
 {
-    if (ev->n >= VG_EVENT_MAX_FIELDS)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        memcpy(dst + i, &w, 8);
+        w = vg__lower8(w);
+        memcpy(low + i, &w, 8);
+    }
+    if (i < n && n >= 8) { /* the last eight bytes again: copying and folding are idempotent */
+        uint64_t w;
+        memcpy(&w, src + n - 8, 8);
+        memcpy(dst + n - 8, &w, 8);
+        w = vg__lower8(w);
+        memcpy(low + n - 8, &w, 8);
+    } else {
+        for (; i < n; i++) {
+            dst[i] = src[i];
+            low[i] = (char)vg__lower((unsigned char)src[i]);
+        }
+    }
+    dst[n] = 0;
+    low[n] = 0;
+}
+
+/* Room for n more fields with bytes bytes of names and values in all. */
+static int room(vg_event *ev, size_t n, size_t bytes)
+{
+    if (ev->n + n > VG_EVENT_MAX_FIELDS)
         return VG_ERR_LIMIT;
-    if (ev->n == ev->fcap) {
+    if (ev->n + n > ev->fcap) {
         size_t cap = ev->fcap ? ev->fcap * 2 : 64;
+        while (cap < ev->n + n)
+            cap *= 2;
         vg__field *f = realloc(ev->fields, cap * sizeof *f);
         if (!f)
             return VG_ERR_NOMEM;
         ev->fields = f;
         ev->fcap = cap;
     }
-    if (grow(&ev->low, &ev->lcap, ev->lused, vlen + 1))
+    if (grow(&ev->low, &ev->lcap, ev->lused, bytes + n) ||
+        grow(&ev->bytes, &ev->cap, ev->used, bytes + 2 * n))
         return VG_ERR_NOMEM;
-    /* name or value may point into this event's own bytes (aliases): grow first, then
-     * rebase them if the buffer moved */
-    size_t need = nlen + vlen + 2;
-    if (ev->used + need > ev->cap) {
-        const char *old = ev->bytes;
-        int name_in = old && name >= old && name < old + ev->used;
-        int value_in = old && value >= old && value < old + ev->used;
-        size_t name_off = name_in ? (size_t)(name - old) : 0;
-        size_t value_off = value_in ? (size_t)(value - old) : 0;
-        if (grow(&ev->bytes, &ev->cap, ev->used, need))
-            return VG_ERR_NOMEM;
-        if (name_in)
-            name = ev->bytes + name_off;
-        if (value_in)
-            value = ev->bytes + value_off;
-    }
+    return 0;
+}
+
+int vg__event_room(vg_event *ev, size_t n, size_t bytes)
+{
+    return room(ev, n, bytes);
+}
+
+void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
+                   size_t vlen, vg_value_type type)
+{
     vg__field *f = &ev->fields[ev->n];
     char *d = ev->bytes + ev->used;
     f->name = (uint32_t)ev->used;
@@ -111,14 +137,10 @@ int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t n
         memcpy(d, name, nlen);
     d[nlen] = 0;
     f->value = (uint32_t)(ev->used + nlen + 1);
-    if (vlen)
-        memcpy(d + nlen + 1, value, vlen);
-    d[nlen + 1 + vlen] = 0;
-    ev->used += need;
     /* matching folds each value once here instead of once per rule */
     f->lower = (uint32_t)ev->lused;
-    vg__lower_copy(ev->low + ev->lused, d + nlen + 1, vlen);
-    ev->low[ev->lused + vlen] = 0;
+    copy_fold(d + nlen + 1, ev->low + ev->lused, value, vlen);
+    ev->used += nlen + vlen + 2;
     ev->lused += vlen + 1;
     f->nlen = (uint32_t)nlen;
     f->nhash = nhash;
@@ -132,6 +154,26 @@ int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t n
     f->vlen = (uint32_t)vlen;
     f->type = (uint8_t)type;
     ev->n++;
+}
+
+int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
+                         const char *value, size_t vlen, vg_value_type type)
+{
+    /* name or value may point into this event's own bytes (aliases): grow first, then
+     * rebase them if the buffer moved */
+    const char *old = ev->bytes;
+    int name_in = old && name >= old && name < old + ev->used;
+    int value_in = old && value >= old && value < old + ev->used;
+    size_t name_off = name_in ? (size_t)(name - old) : 0;
+    size_t value_off = value_in ? (size_t)(value - old) : 0;
+    int rc = room(ev, 1, nlen + vlen);
+    if (rc)
+        return rc;
+    if (name_in)
+        name = ev->bytes + name_off;
+    if (value_in)
+        value = ev->bytes + value_off;
+    vg__event_put(ev, name, nlen, nhash, value, vlen, type);
     return 0;
 }
 

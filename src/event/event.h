@@ -53,6 +53,13 @@ static inline vg__str vg__field_lower(const vg_event *ev, const vg__field *f)
 /* vg_event_add for a name whose vg__hash_lower the caller already has (nhash). */
 int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
                          const char *value, size_t vlen, vg_value_type type);
+/* Adding many fields at once: vg__event_room makes room for n more fields holding bytes bytes
+ * of names and values in all (0, VG_ERR_LIMIT past VG_EVENT_MAX_FIELDS, or VG_ERR_NOMEM);
+ * then vg__event_put adds each as vg__event_add_hashed would, without checks. Names and values
+ * given to vg__event_put must not point into the event. */
+int vg__event_room(vg_event *ev, size_t n, size_t bytes);
+void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
+                   size_t vlen, vg_value_type type);
 
 /* vg_event_from_json without its one-pass way for flat lines: always through the JSON tape
  * (tests compare the two). */

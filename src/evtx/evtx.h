@@ -117,7 +117,22 @@ typedef struct vg__evtx_val {
 } vg__evtx_val;
 
 /* Empty in the evtx crate's sense: NULL, an empty string, binary, array or BinXml. */
-int vg__evtx_val_empty(const vg__evtx_val *v);
+static inline int vg__evtx_val_empty(const vg__evtx_val *v)
+{
+    switch (v->type) {
+    case VG__EVTX_T_NULL:
+        return 1;
+    case VG__EVTX_T_STRING:
+        return v->size < 2 || (v->p[0] | v->p[1]) == 0;
+    case VG__EVTX_T_ANSI:
+        return v->size == 0 || v->p[0] == 0;
+    case VG__EVTX_T_BINARY:
+    case VG__EVTX_T_BINXML:
+        return v->size == 0;
+    default:
+        return (v->type & VG__EVTX_T_ARRAY) ? v->size == 0 : 0;
+    }
+}
 /* 1 if the value renders as a JSON number or boolean (integers and booleans). */
 int vg__evtx_val_numeric(const vg__evtx_val *v);
 /* Append the value's text (the evtx crate's formatting) to b. Returns 0 or VG_ERR_CORRUPT

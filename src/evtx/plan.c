@@ -59,6 +59,7 @@ typedef struct plan {
     const piece *p;
     const uint32_t *use, *mult; /* values the rendering formats, and how many times each */
     uint64_t lit;               /* literal bytes the rendering produces */
+    uint64_t fixed;             /* bytes of the names and constant values */
     const char *bytes;          /* names, constant values, literal pieces */
 } plan;
 
@@ -74,6 +75,7 @@ typedef struct ctxmap {
 
 typedef struct rseg {
     uint32_t first, n, slots; /* pieces; how many of them are values */
+    int field;                /* a field's value already */
 } rseg;
 
 struct vg__evtx_rec {
@@ -220,17 +222,21 @@ static void canon_nodes(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__xnode *
 {
     vg__buf *b = &pl->canon;
     for (; x && !*bad; x = x->next) {
-        uint8_t h[8] = {x->kind,
-                        x->optional,
-                        (uint8_t)x->id,
-                        (uint8_t)(x->id >> 8),
-                        (uint8_t)x->len,
-                        (uint8_t)(x->len >> 8),
-                        (uint8_t)(x->len >> 16),
-                        (uint8_t)(x->len >> 24)};
-        vg__buf_add(b, h, sizeof h);
-        if (x->str)
-            vg__buf_add(b, x->str, x->len);
+        uint32_t len = x->str ? x->len : 0;
+        if (vg__buf_reserve(b, 10 + (size_t)len) || b->len > VG_EVTX_PLAN_BYTES / 16) {
+            *bad = 1;
+            break;
+        }
+        uint8_t *h = (uint8_t *)b->ptr + b->len;
+        h[0] = x->kind;
+        h[1] = x->optional;
+        h[2] = (uint8_t)x->id;
+        h[3] = (uint8_t)(x->id >> 8);
+        for (int i = 0; i < 4; i++)
+            h[4 + i] = (uint8_t)(x->len >> 8 * i);
+        if (len)
+            memcpy(h + 8, x->str, len);
+        b->len += 8 + len;
         if (x->kind == VG__XN_ELEM || x->kind == VG__XN_ATTR) {
             canon_nodes(pl, c, x->attr, bad);
             canon_nodes(pl, c, x->child, bad);
@@ -244,8 +250,6 @@ static void canon_nodes(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__xnode *
             for (uint32_t i = 0; i < x->tinst->n && !*bad; i++)
                 canon_val(pl, c, &x->tinst->vals[i], bad);
         }
-        if (b->len > VG_EVTX_PLAN_BYTES / 16)
-            *bad = 1;
     }
     vg__buf_addc(b, (char)0xff); /* end of the list: no node kind */
 }
@@ -295,28 +299,34 @@ static uint32_t tmpl_id(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__evtx_tm
 static int key_tinst(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__evtx_tinst *t)
 {
     uint32_t id = tmpl_id(pl, c, t->tmpl);
-    if (id == NONE || t->n > VG_EVTX_PLAN_VALUES - pl->n_vals || pl->n_ctx >= VG_ARRAY_LEN(pl->ctx))
+    if (id == NONE || t->n > VG_EVTX_PLAN_VALUES - pl->n_vals ||
+        pl->n_ctx >= VG_ARRAY_LEN(pl->ctx) || vg__buf_reserve(&pl->key, 8 + 2 * (size_t)t->n))
         return -1;
     uint32_t base = pl->n_vals;
     pl->ctx[pl->n_ctx++] = (ctxmap){t, base};
     pl->n_vals += t->n;
-    put32(&pl->key, id);
-    put32(&pl->key, t->n);
-    if (vg__buf_reserve(&pl->key, 2 * (size_t)t->n))
-        return -1;
-    for (uint32_t i = 0; i < t->n; i++) {
+    uint8_t *k = (uint8_t *)pl->key.ptr + pl->key.len;
+    for (int i = 0; i < 4; i++) {
+        k[i] = (uint8_t)(id >> 8 * i);
+        k[4 + i] = (uint8_t)(t->n >> 8 * i);
+    }
+    k += 8;
+    int nested = 0;
+    for (uint32_t i = 0; i < t->n; i++, k += 2) {
         const vg__evtx_val *v = &t->vals[i];
         uint8_t flag = (uint8_t)vg__evtx_val_empty(v);
         if (v->type == VG__EVTX_T_BINXML && v->size) {
             if (v->bx && (v->bx->kind != VG__XN_TINST || v->bx->next))
                 return -1; /* BinXml holding anything but one template instance */
             flag = v->bx ? 2 : 3;
+            nested |= flag == 2;
         }
         pl->vals[base + i] = v;
-        pl->key.ptr[pl->key.len++] = (char)v->type;
-        pl->key.ptr[pl->key.len++] = (char)flag;
+        k[0] = v->type;
+        k[1] = flag;
     }
-    for (uint32_t i = 0; i < t->n; i++) /* nested instances after the instance's own values */
+    pl->key.len = (size_t)((char *)k - pl->key.ptr);
+    for (uint32_t i = 0; nested && i < t->n; i++) /* nested instances after the own values */
         if (t->vals[i].type == VG__EVTX_T_BINXML && t->vals[i].size && t->vals[i].bx &&
             key_tinst(pl, c, t->vals[i].bx->tinst))
             return -1;
@@ -400,7 +410,7 @@ void vg__evtx_rec_scalar(vg__evtx_rec *rec, int from_text)
     if (ev->n == rec->known)
         return; /* the sink dropped it */
     const vg__field *f = &ev->fields[ev->n - 1];
-    const rseg *s = cur_seg(rec);
+    rseg *s = cur_seg(rec);
     pfield *pf = vg__vec_push(&rec->fields, sizeof *pf);
     rec->known = ev->n;
     if (!pf) {
@@ -413,6 +423,8 @@ void vg__evtx_rec_scalar(vg__evtx_rec *rec, int from_text)
     pf->type = f->type;
     vg__buf_add(&rec->lit, ev->bytes + f->name, f->nlen);
     if (from_text && s && s->slots) {
+        rec->bad |= s->field; /* one text, two fields: replay sizes each text once */
+        s->field = 1;
         pf->first = s->first;
         pf->n = s->n;
     } else {
@@ -472,6 +484,8 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
             use[k] = s;
             mult[k++] = count[s];
         }
+    for (size_t i = 0; i < rec->fields.len; i++)
+        p->fixed += f[i].nlen + (f[i].n ? 0 : f[i].vlen);
     p->n_fields = (uint32_t)rec->fields.len;
     p->f = f;
     p->p = dst;
@@ -521,15 +535,17 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
     if (total > VG_EVTX_MAX_OUTPUT)
         return FALLBACK;
     vg_event_clear(ev);
+    /* the values are made of the rendered texts: total bounds them */
+    int rc = vg__event_room(ev, p->n_fields, p->fixed + total);
+    if (rc)
+        return rc == VG_ERR_LIMIT ? FALLBACK : rc;
     for (uint32_t i = 0; i < p->n_fields; i++) {
         const pfield *f = &p->f[i];
         vg__str v = field_text(pl, p, f);
         if (pl->cat.oom)
             return VG_ERR_NOMEM;
-        int rc = vg__event_add_hashed(ev, p->bytes + f->name, f->nlen, f->nhash, v.ptr, v.len,
-                                      (vg_value_type)f->type);
-        if (rc)
-            return rc;
+        vg__event_put(ev, p->bytes + f->name, f->nlen, f->nhash, v.ptr, v.len,
+                      (vg_value_type)f->type);
     }
     return 0;
 }

@@ -68,23 +68,6 @@ const char *vg__evtx_type_name(uint8_t type)
     return "unknown";
 }
 
-int vg__evtx_val_empty(const vg__evtx_val *v)
-{
-    switch (v->type) {
-    case VG__EVTX_T_NULL:
-        return 1;
-    case VG__EVTX_T_STRING:
-        return v->size < 2 || vg__evtx_le16(v->p) == 0;
-    case VG__EVTX_T_ANSI:
-        return v->size == 0 || v->p[0] == 0;
-    case VG__EVTX_T_BINARY:
-    case VG__EVTX_T_BINXML:
-        return v->size == 0;
-    default:
-        return (v->type & VG__EVTX_T_ARRAY) ? v->size == 0 : 0;
-    }
-}
-
 int vg__evtx_val_numeric(const vg__evtx_val *v)
 {
     return (v->type >= VG__EVTX_T_INT8 && v->type <= VG__EVTX_T_UINT64) ||
