@@ -39,9 +39,18 @@
 
 #include "evtx.h"
 
-/* ---- CRC32 (IEEE 802.3, reflected): zlib's, about 1.5 times faster than slice-by-8 ---- */
+/* ---- CRC32 (IEEE 802.3, reflected) ----
+ *
+ * zlib's table-driven CRC, and on x86-64 CPUs with carry-less multiplication a folding one:
+ * 64-byte blocks are kept as four 128-bit lanes, and each lane is folded forward onto the next
+ * block with two PCLMULQDQ products by constants x^(D+32) mod P and x^(D-32) mod P (bit
+ * reflected, 33 bits; D = 512 between blocks, 128 between lanes), which keeps the data's
+ * remainder unchanged (Gopal et al., "Fast CRC Computation for Generic Polynomials Using
+ * PCLMULQDQ Instruction", Intel, 2009). The last 16 folded bytes and the tail then go
+ * through zlib. The constants were computed, and checked against the bitwise CRC, by
+ * polynomial arithmetic; test_evtx compares the two ways on every length and alignment. */
 
-uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
+static uint32_t crc_table(uint32_t crc, const uint8_t *p, size_t n)
 {
     while (n) {
         uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
@@ -51,6 +60,68 @@ uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
     }
     return crc;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define CLMUL __attribute__((target("pclmul,sse2")))
+
+/* x (bytes in order) times x^D, reduced modulo P enough to fit 128 bits: the low 64 bits of
+ * x hold the high-degree half; k holds the constants for the two halves. */
+CLMUL static __m128i fold(__m128i x, __m128i k)
+{
+    return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+CLMUL static __m128i load(const uint8_t *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* n >= 64 */
+CLMUL static uint32_t crc_clmul(uint32_t crc, const uint8_t *p, size_t n)
+{
+    const __m128i k512 = _mm_set_epi64x(0x1c6e41596ll, 0x154442bd4ll);
+    const __m128i k128 = _mm_set_epi64x(0x0ccaa009ell, 0x1751997d0ll);
+    /* the register's start value (~crc) xored into the first four bytes */
+    __m128i a = _mm_xor_si128(load(p), _mm_cvtsi32_si128((int)~crc));
+    __m128i b = load(p + 16), c = load(p + 32), d = load(p + 48);
+    for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
+        a = _mm_xor_si128(fold(a, k512), load(p));
+        b = _mm_xor_si128(fold(b, k512), load(p + 16));
+        c = _mm_xor_si128(fold(c, k512), load(p + 32));
+        d = _mm_xor_si128(fold(d, k512), load(p + 48));
+    }
+    b = _mm_xor_si128(fold(a, k128), b);
+    c = _mm_xor_si128(fold(b, k128), c);
+    d = _mm_xor_si128(fold(c, k128), d);
+    for (; n >= 16; p += 16, n -= 16)
+        d = _mm_xor_si128(fold(d, k128), load(p));
+    /* the remainder of everything so far is that of these 16 bytes with a zero register:
+     * zlib's crc32(0xffffffff, ...) starts from that register */
+    uint8_t z[16];
+    _mm_storeu_si128((__m128i *)(void *)z, d);
+    return crc_table(crc_table(0xffffffffu, z, 16), p, n);
+}
+
+static int have_clmul(void)
+{
+    static int known; /* 0 unknown, 1 no, 2 yes (a race only computes it twice) */
+    if (!known)
+        known = __builtin_cpu_supports("pclmul") ? 2 : 1;
+    return known == 2;
+}
+
+uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+    return n >= 64 && have_clmul() ? crc_clmul(crc, p, n) : crc_table(crc, p, n);
+}
+#else
+uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+    return crc_table(crc, p, n);
+}
+#endif
 
 /* ---- the reader ---- */
 

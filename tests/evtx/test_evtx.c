@@ -7,8 +7,10 @@
  * every value type and array, template reuse by offset, the crate's JSON conventions
  * (null elements, positional Data, _N suffixes, character references, nested BinXml), and
  * damage: file header CRC, chunk header and data CRC, truncation, a template offset outside
- * the chunk, an oversized record, and every VG_EVTX_MAX_* limit. With --seeds DIR it writes
- * the fuzz seed corpus instead (fuzz/corpus/evtx).
+ * the chunk, an oversized record, and every VG_EVTX_MAX_* limit. The reader's CRC32 (folded
+ * with carry-less multiplication where the CPU has it) must equal zlib's bitwise-table one on
+ * every length up to 300 bytes at every alignment, and on whole chunks. With --seeds DIR it
+ * writes the fuzz seed corpus instead (fuzz/corpus/evtx).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,9 +21,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "base/base.h"
 #include "builder.h"
+#include "evtx/evtx.h"
 
 #define STD_JSON(id, image)                                                                        \
     "{\"Event\":{\"#attributes\":{\"xmlns\":\"http://schemas.microsoft.com/win/2004/08/events/"    \
@@ -650,6 +654,31 @@ static void test_limit_output(void **state)
     free(f);
 }
 
+/* ---- CRC32 ---- */
+
+static void test_crc32(void **state)
+{
+    (void)state;
+    static uint8_t buf[65536 + 16];
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        buf[i] = (uint8_t)x;
+    }
+    for (size_t at = 0; at < 16; at++)
+        for (size_t n = 0; n <= 300; n++)
+            for (uint32_t start = 0; start < 3; start++) {
+                uint32_t c0 = start == 0 ? 0 : start == 1 ? 0xffffffffu : (uint32_t)x;
+                assert_int_equal(vg__evtx_crc32(c0, buf + at, n),
+                                 (uint32_t)crc32(c0, buf + at, (uInt)n));
+            }
+    for (size_t n = 65536 - 512; n <= 65536; n += 509)
+        assert_int_equal(vg__evtx_crc32(0, buf + 7, n), (uint32_t)crc32(0, buf + 7, (uInt)n));
+    assert_int_equal(vg__evtx_crc32(0, (const uint8_t *)"123456789", 9), 0xcbf43926u);
+}
+
 /* ---- fuzz seeds ---- */
 
 static int write_seeds(const char *dir)
@@ -698,13 +727,21 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--seeds") == 0)
         return write_seeds(argv[2]);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_standard_records),    cmocka_unit_test(test_value_types),
-        cmocka_unit_test(test_conventions),         cmocka_unit_test(test_not_evtx),
-        cmocka_unit_test(test_bad_file_header_crc), cmocka_unit_test(test_bad_chunk_crc),
-        cmocka_unit_test(test_truncated),           cmocka_unit_test(test_broken_template_offset),
-        cmocka_unit_test(test_oversized_record),    cmocka_unit_test(test_limit_depth),
-        cmocka_unit_test(test_limit_substitutions), cmocka_unit_test(test_limit_templates),
-        cmocka_unit_test(test_limit_name),          cmocka_unit_test(test_limit_output),
+        cmocka_unit_test(test_standard_records),
+        cmocka_unit_test(test_value_types),
+        cmocka_unit_test(test_conventions),
+        cmocka_unit_test(test_not_evtx),
+        cmocka_unit_test(test_bad_file_header_crc),
+        cmocka_unit_test(test_bad_chunk_crc),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_broken_template_offset),
+        cmocka_unit_test(test_oversized_record),
+        cmocka_unit_test(test_limit_depth),
+        cmocka_unit_test(test_limit_substitutions),
+        cmocka_unit_test(test_limit_templates),
+        cmocka_unit_test(test_limit_name),
+        cmocka_unit_test(test_limit_output),
+        cmocka_unit_test(test_crc32),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
