@@ -10,13 +10,17 @@
  * with commas. A value whose size does not fit its type is reported, never read past.
  * Numbers, hex, GUIDs, SIDs and times are written by hand, not with printf (the same text:
  * tests/evtx/test_value.c compares every type with a printf reference), and UTF-16 is
- * converted eight or four ASCII code units at a time.
+ * converted eight ASCII code units at a time (SSE2 where there is, else in 64-bit words), then
+ * four, then one.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "evtx.h"
 
@@ -137,6 +141,32 @@ static void store4(char *o, uint32_t v)
 #endif
 }
 
+/* The eight code units at p as eight bytes at o, if they are all ASCII and, when nul_ends,
+ * none of them NUL; returns whether they were. */
+#if defined(__SSE2__)
+static int ascii8(const uint8_t *p, int nul_ends, char *o)
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p); /* x86: little-endian */
+    __m128i high = _mm_and_si128(v, _mm_set1_epi16((short)0xff80));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi16(high, zero)) != 0xffff ||
+        (nul_ends && _mm_movemask_epi8(_mm_cmpeq_epi16(v, zero))))
+        return 0;
+    _mm_storel_epi64((__m128i *)(void *)o, _mm_packus_epi16(v, v));
+    return 1;
+}
+#else
+static int ascii8(const uint8_t *p, int nul_ends, char *o)
+{
+    uint64_t w0 = vg__evtx_le64(p), w1 = vg__evtx_le64(p + 8);
+    if (!ascii4(w0, nul_ends) || !ascii4(w1, nul_ends))
+        return 0;
+    store4(o, pack4(w0));
+    store4(o + 4, pack4(w1));
+    return 1;
+}
+#endif
+
 void vg__evtx_utf16(const uint8_t *p, size_t n, int stop_nul, vg__buf *b)
 {
     if (vg__buf_reserve(b, n * 3 + 1))
@@ -144,13 +174,8 @@ void vg__evtx_utf16(const uint8_t *p, size_t n, int stop_nul, vg__buf *b)
     char *o = b->ptr + b->len; /* capacity reserved above: at most 3 bytes per unit */
     size_t i = 0;
     /* fast path: eight, then four ASCII units at a time */
-    for (; n - i >= 8; i += 8, o += 8) {
-        uint64_t w0 = vg__evtx_le64(p + 2 * i), w1 = vg__evtx_le64(p + 2 * i + 8);
-        if (!ascii4(w0, stop_nul) || !ascii4(w1, stop_nul))
-            break;
-        store4(o, pack4(w0));
-        store4(o + 4, pack4(w1));
-    }
+    for (; n - i >= 8 && ascii8(p + 2 * i, stop_nul, o); i += 8)
+        o += 8;
     while (i < n) {
         if (n - i >= 4) {
             uint64_t w = vg__evtx_le64(p + 2 * i);
