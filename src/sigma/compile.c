@@ -126,16 +126,30 @@ static void add_unique(const vg_attack_obj **arr, size_t *n, size_t cap, const v
         arr[(*n)++] = o;
 }
 
+/* A copy of n pointers in the ruleset's arena (n + 1 slots, never NULL unless out of memory:
+ * then the list is empty). */
+static void *keep_list(vg__cctx *c, const void *items, size_t n, size_t *count)
+{
+    void *out = vg__arena_alloc(c->t->arena, (n + 1) * sizeof(void *));
+    *count = out ? n : 0;
+    if (out && n)
+        memcpy(out, items, n * sizeof(void *));
+    return out;
+}
+
 /* Resolve ATT&CK tags: techniques first (they are the hints for split tactics), then tactics;
  * the rule's tactics also include every resolved technique's own tactics. */
 static void resolve_tags(vg__cctx *c, vg_rule *r, const vg__ynode *tags)
 {
     size_t cap = r->n_tags * VG_TAG_MAX_OBJS + 64;
-    const vg_attack_obj **tech = vg__arena_alloc(c->t->arena, cap * sizeof *tech);
-    const vg_attack_obj **tac = vg__arena_alloc(c->t->arena, cap * sizeof *tac);
-    const char **unres = vg__arena_alloc(c->t->arena, (r->n_tags + 1) * sizeof *unres);
-    if (!tech || !tac || !unres)
+    const vg_attack_obj **tech = malloc(2 * cap * sizeof *tech);
+    const char **unres = malloc((r->n_tags + 1) * sizeof *unres);
+    if (!tech || !unres) {
+        free(tech);
+        free(unres);
         return;
+    }
+    const vg_attack_obj **tac = tech + cap;
     size_t nt = 0, na = 0, nu = 0;
     vg_tag_result res;
     for (int pass = 0; pass < 2; pass++) {
@@ -167,12 +181,12 @@ static void resolve_tags(vg__cctx *c, vg_rule *r, const vg__ynode *tags)
         for (size_t k = 0; k < tech[i]->n_tactics; k++)
             if (tech[i]->tactics[k]->domains & VG_DOMAIN_ENTERPRISE)
                 add_unique(tac, &na, cap, tech[i]->tactics[k]);
-    r->techniques = tech;
-    r->n_techniques = nt;
-    r->tactics = tac;
-    r->n_tactics = na;
-    r->unresolved_tags = unres;
-    r->n_unresolved = nu;
+    /* the rule keeps arrays of the sizes found (the bounds above are for the worst case) */
+    r->techniques = keep_list(c, tech, nt, &r->n_techniques);
+    r->tactics = keep_list(c, tac, na, &r->n_tactics);
+    r->unresolved_tags = keep_list(c, unres, nu, &r->n_unresolved);
+    free(tech);
+    free(unres);
 }
 
 static void read_meta(vg__cctx *c, const vg__ynode *doc, vg_rule *r)

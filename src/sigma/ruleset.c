@@ -78,22 +78,17 @@ int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *dia
     return rc;
 }
 
-int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char *name,
-                         vg_diags *diags)
+/* The documents of one file: a rule collection is rejected whole, the others compiled. */
+static int compile_docs(vg__ctarget *t, const vg__ydocs *docs, const char *file, vg_diags *diags)
 {
-    const char *file = vg__arena_strndup(t->arena, name, strlen(name));
-    if (!file)
-        return VG_ERR_NOMEM;
-    vg__ydocs docs;
-    vg__yaml_load(buf, len, file, t->arena, &docs, diags);
     /* A Sigma v1 rule collection (a document with 'action') makes the whole file one rule
      * spread over several documents; v2 removed collections, so every document is rejected
      * with that reason rather than as an incomplete rule. */
     const vg__ynode *action = NULL;
-    for (size_t i = 0; i < docs.n && !action; i++)
-        action = vg__yaml_get(docs.docs[i], "action");
-    for (size_t i = 0; action && i < docs.n; i++) {
-        const vg__ynode *doc = docs.docs[i];
+    for (size_t i = 0; i < docs->n && !action; i++)
+        action = vg__yaml_get(docs->docs[i], "action");
+    for (size_t i = 0; action && i < docs->n; i++) {
+        const vg__ynode *doc = docs->docs[i];
         const vg__ynode *id = vg__yaml_get(doc, "id");
         if (doc)
             vg__diag_add(diags, VG_ERR_UNSUPPORTED, VG_SEV_ERROR, file, doc->line, doc->col,
@@ -105,14 +100,40 @@ int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char
     if (action)
         return 0;
     /* documents before a syntax error are still compiled */
-    for (size_t i = 0; i < docs.n; i++) {
-        if (!docs.docs[i])
+    for (size_t i = 0; i < docs->n; i++) {
+        if (!docs->docs[i])
             continue;
-        int rc = vg__sigma_compile_doc(t, docs.docs[i], file, diags);
+        int rc = vg__sigma_compile_doc(t, docs->docs[i], file, diags);
         if (rc == VG_ERR_NOMEM)
             return rc;
     }
     return 0;
+}
+
+/* Compiled rules keep the scalars' text (titles, values, names) but no YAML node, except a
+ * correlation's map (r->corr, which the risk engine reads). So the nodes, more than half of what
+ * parsing allocates, go to an arena of their own that is freed after compiling, or kept with
+ * the rules when the file holds a correlation. */
+int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char *name,
+                         vg_diags *diags)
+{
+    const char *file = vg__arena_strndup(t->arena, name, strlen(name));
+    if (!file)
+        return VG_ERR_NOMEM;
+    vg__arena nodes;
+    vg__arena_init(&nodes);
+    vg__ydocs docs;
+    vg__yaml_load_split(buf, len, file, &nodes, t->arena, &docs, diags);
+    size_t first = t->rules->len;
+    int rc = compile_docs(t, &docs, file, diags);
+    int keep = 0;
+    for (size_t i = first; i < t->rules->len; i++)
+        keep |= ((vg__rule **)t->rules->ptr)[i]->corr != NULL;
+    if (keep)
+        vg__arena_adopt(t->arena, &nodes);
+    else
+        vg__arena_free(&nodes);
+    return rc;
 }
 
 int vg_ruleset_add_buffer(vg_ruleset *rs, const char *buf, size_t len, const char *name,

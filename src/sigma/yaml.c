@@ -19,7 +19,8 @@ typedef struct anchor {
 } anchor;
 
 typedef struct builder {
-    vg__arena *a;
+    vg__arena *a; /* nodes, child arrays, anchors */
+    vg__arena *s; /* scalar text */
     vg__ynode *stack[VG_YAML_MAX_DEPTH];
     vg__vec child[VG_YAML_MAX_DEPTH]; /* vg__ynode* children per open collection */
     size_t depth;
@@ -136,7 +137,7 @@ static int handle(builder *b, yaml_event_t *ev, vg__ynode **root)
             return fail(b, VG_ERR_LIMIT, &ev->start_mark, "too many YAML nodes");
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         n->len = ev->data.scalar.length;
-        n->str = vg__arena_strndup(b->a, (const char *)ev->data.scalar.value, n->len);
+        n->str = vg__arena_strndup(b->s, (const char *)ev->data.scalar.value, n->len);
         if (!n->str || remember(b, ev->data.scalar.anchor, n))
             return VG_ERR_NOMEM;
         return attach(b, n, root);
@@ -178,12 +179,18 @@ static const char *problem_text(const yaml_parser_t *p)
 int vg__yaml_load(const char *buf, size_t len, const char *file, vg__arena *a, vg__ydocs *out,
                   vg_diags *diags)
 {
+    return vg__yaml_load_split(buf, len, file, a, a, out, diags);
+}
+
+int vg__yaml_load_split(const char *buf, size_t len, const char *file, vg__arena *a,
+                        vg__arena *strings, vg__ydocs *out, vg_diags *diags)
+{
     memset(out, 0, sizeof *out);
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
         return VG_ERR_NOMEM;
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-    builder b = {.a = a, .file = file, .diags = diags};
+    builder b = {.a = a, .s = strings, .file = file, .diags = diags};
     vg__vec docs = {0};
     vg__ynode *root = NULL;
     int rc = 0, done = 0;

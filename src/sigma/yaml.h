@@ -43,6 +43,11 @@ typedef struct vg__ydocs {
 int vg__yaml_load(const char *buf, size_t len, const char *file, vg__arena *a, vg__ydocs *out,
                   vg_diags *diags);
 
+/* The same with the scalars' text in its own arena: a caller that keeps only the text can free
+ * the nodes (a; the Sigma loader) once it has read the documents. */
+int vg__yaml_load_split(const char *buf, size_t len, const char *file, vg__arena *a,
+                        vg__arena *strings, vg__ydocs *out, vg_diags *diags);
+
 /* Map lookup by exact key; NULL if absent or m is not a map. */
 vg__ynode *vg__yaml_get(const vg__ynode *m, const char *key);
 /* Scalar is a plain null / ~ / empty. */

@@ -5,15 +5,16 @@
  * merges the threads' results in file order. Each test loads the same folders once with one
  * thread (file after file, straight into the ruleset) and again with 2, 3 and 8, and compares a
  * full text rendering of both: every rule in order with its index, file, line, byte offset,
- * metadata, resolved and unresolved tags, routes, filters, correlation references, condition
- * tree and every item and value as compiled, then every diagnostic (code, severity, file, line,
- * column, offset, rule id, message) in order. The folders: the golden fixtures (argv[1],
- * tests/golden/data/sigma: valid rules, one error per document in errors/, warnings), a tree
- * made here (nested and linked folders, a dangling link, hidden and non-rule files, a file
- * with a syntax error after good documents, a rule collection, a duplicate id, 60 small files
- * so that the threads interleave), and the whole shared SigmaHQ corpus when ../shared is there
- * (VG_SHARED; skipped with a message otherwise). The routes each rule got through the loader's
- * log-source memo are checked against the profile asked directly.
+ * metadata, resolved and unresolved tags, routes, filters, correlation references and map (the
+ * YAML nodes kept for it while the others are freed), condition tree and every item and value
+ * as compiled, then every diagnostic (code, severity, file, line, column, offset, rule id,
+ * message) in order. The folders: the golden fixtures (argv[1], tests/golden/data/sigma: valid
+ * rules, one error per document in errors/, warnings, correlations), a tree made here (nested
+ * and linked folders, a dangling link, hidden and non-rule files, a file with a syntax error
+ * after good documents, a rule collection, a duplicate id, 60 small files so that the threads
+ * interleave), and the whole shared SigmaHQ corpus when ../shared is there (VG_SHARED; skipped
+ * with a message otherwise). The routes each rule got through the loader's log-source memo are
+ * checked against the profile asked directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,6 +71,20 @@ static void cond(FILE *f, const vg__cnode *c)
     fputc(')', f);
 }
 
+/* A YAML subtree (a correlation's map, kept with the rule for the risk engine). */
+static void ynode(FILE *f, const vg__ynode *n, int depth)
+{
+    if (!n || depth > 8)
+        return;
+    fprintf(f, " <%d %u:%u %s", n->type, n->line, n->col, n->type == VG_Y_SCALAR ? n->str : "");
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys)
+            fprintf(f, " %s=", n->keys[i]->str);
+        ynode(f, n->items[i], depth + 1);
+    }
+    fputc('>', f);
+}
+
 static void item(FILE *f, const vg__item *it)
 {
     fprintf(f, "  field=%.*s mods=%s all=%d neq=%d exists=%d at=%u:%u\n", (int)it->flen,
@@ -111,8 +126,9 @@ static void rule(FILE *f, const vg__rule *r)
         fprintf(f, "%u,", r->filters[k]->pub.index);
     list(f, "targets", r->filter_targets, r->n_filter_targets);
     list(f, "correlated", r->corr_rules, r->n_corr_rules);
-    fprintf(f, " correlation-at=%u:%u\n cond=", r->corr ? r->corr->line : 0,
-            r->corr ? r->corr->col : 0);
+    fputs(" correlation=", f);
+    ynode(f, r->corr, 0);
+    fputs("\n cond=", f);
     cond(f, r->cond);
     fputc('\n', f);
     for (size_t s = 0; s < r->n_searches; s++) {
