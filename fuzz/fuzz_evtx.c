@@ -8,7 +8,9 @@
  *                the record, template and value code instead of stopping at the CRC check.
  * Not only "no crash": every record the reader returns must render to JSON that parses, and
  * the fields vg_evtx_next() fills must equal those vg_event_from_json(VG_JSON_EVTX) makes of
- * that JSON; every diagnostic must carry a message and an offset inside the input. The seed
+ * that JSON; every diagnostic must carry a message and an offset inside the input; and reading
+ * again with every record rendered (no plan, src/evtx/plan.c) must give the same records,
+ * fields (names, values, types) and diagnostics. The seed
  * corpus (fuzz/corpus/evtx) is written by tests/evtx/test_evtx --seeds from vigil's own
  * builder: no third-party files.
  */
@@ -61,6 +63,35 @@ static uint8_t *wrap_chunk(const uint8_t *p, size_t n, int fix, size_t *len)
         put32(c + 124, vg__evtx_crc32(crc, c + 128, VG__EVTX_CHUNK_HDR - 128));
     }
     return f;
+}
+
+/* Records, fields and diagnostics of one read, as text. */
+static void read_all(const uint8_t *file, size_t len, int plans, vg__buf *out)
+{
+    vg_diags *d = vg_diags_new();
+    vg_event *ev = vg_event_new();
+    vg_evtx *r = NULL;
+    vg_evtx_record_info info;
+    if (vg_evtx_open_buffer(file, len, "fuzz", d, &r) == 0) {
+        vg__evtx_set_plans(r, plans);
+        for (int n = 0; vg_evtx_next(r, ev, &info) == 1 && n < 10000; n++) {
+            vg__buf_printf(out, "R %llu\n", (unsigned long long)info.record_id);
+            for (size_t i = 0; i < vg_event_count(ev); i++) {
+                vg_str a, v;
+                vg_value_type t;
+                vg_event_field(ev, i, &a, &v, &t);
+                vg__buf_printf(out, "%d %zu %zu ", (int)t, a.len, v.len);
+                vg__buf_add(out, a.ptr, a.len);
+                vg__buf_add(out, v.ptr, v.len);
+            }
+        }
+    }
+    for (size_t i = 0; i < vg_diags_count(d); i++)
+        vg__buf_printf(out, "D %llu %s\n", (unsigned long long)vg_diags_get(d, i)->offset,
+                       vg_diags_get(d, i)->message);
+    vg_evtx_close(r);
+    vg_event_free(ev);
+    vg_diags_free(d);
 }
 
 static void same_fields(const vg_event *a, const vg_event *b)
@@ -127,6 +158,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_event_free(ev);
     vg_event_free(ev2);
     vg_diags_free(d);
+    vg__buf with, without;
+    vg__buf_init(&with);
+    vg__buf_init(&without);
+    read_all(file, len, 1, &with);
+    read_all(file, len, 0, &without);
+    CHECK(!with.oom && !without.oom && with.len == without.len);
+    CHECK(with.len == 0 || memcmp(with.ptr, without.ptr, with.len) == 0);
+    vg__buf_free(&with);
+    vg__buf_free(&without);
     free(file);
     return 0;
 }

@@ -474,8 +474,10 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
     char *bytes = mem(pl, rec->lit.len);
     if (!f || !dst || !use || !bytes)
         return NULL;
-    memcpy(f, rec->fields.ptr, rec->fields.len * sizeof *f);
-    memcpy(dst, pc, rec->pieces.len * sizeof *dst);
+    if (rec->fields.len)
+        memcpy(f, rec->fields.ptr, rec->fields.len * sizeof *f);
+    if (rec->pieces.len)
+        memcpy(dst, pc, rec->pieces.len * sizeof *dst);
     if (rec->lit.len)
         memcpy(bytes, rec->lit.ptr, rec->lit.len);
     uint32_t *mult = use + p->n_use, k = 0;

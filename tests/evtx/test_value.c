@@ -92,7 +92,7 @@ static int ref_sid(vg__buf *b, const uint8_t *p, uint32_t size)
 /* One fixed-size scalar (size already checked). */
 static int ref_scalar(vg__buf *b, uint8_t t, const uint8_t *p, uint32_t size)
 {
-    uint16_t w16 = vg__evtx_le16(p);
+    uint16_t w16 = size >= 2 ? vg__evtx_le16(p) : 0;
     uint32_t w32 = size >= 4 ? vg__evtx_le32(p) : 0;
     uint64_t w64 = size >= 8 ? vg__evtx_le64(p) : 0;
     switch (t) {
