@@ -30,14 +30,51 @@ static void add_file(scan_state *st, const char *path, long long size)
         st->cap_files = st->cap_files ? st->cap_files * 2 : 64;
         st->files = realloc(st->files, st->cap_files * sizeof *st->files);
         st->sizes = realloc(st->sizes, st->cap_files * sizeof *st->sizes);
-        if (!st->files || !st->sizes) {
+        st->rstart = realloc(st->rstart, st->cap_files * sizeof *st->rstart);
+        st->rend = realloc(st->rend, st->cap_files * sizeof *st->rend);
+        st->rlines = realloc(st->rlines, st->cap_files * sizeof *st->rlines);
+        if (!st->files || !st->sizes || !st->rstart || !st->rend || !st->rlines) {
             fprintf(stderr, "vigil: out of memory\n");
             exit(EXIT_INPUT);
         }
     }
     st->files[st->n_files] = strdup(path);
+    st->rstart[st->n_files] = st->rend[st->n_files] = st->rlines[st->n_files] = 0;
     st->sizes[st->n_files++] = size;
     st->total_bytes += size;
+}
+
+/* With several workers, a plain JSON-lines file of st->split_bytes or more becomes one work
+ * item per worker, each a line-aligned range of it (vg_input_split), so that one large file
+ * keeps every core busy. Rows are sorted afterwards, so the output is the same. */
+static void split_large(scan_state *st)
+{
+    st->n_inputs = st->n_files;
+    if (st->threads < 2 || st->split_bytes <= 0)
+        return;
+    size_t n = st->n_files;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t start[256], lines[256];
+        unsigned parts = 0;
+        if (st->sizes[i] < st->split_bytes ||
+            vg_input_split(st->files[i], (unsigned)st->threads, start, lines, &parts) || parts < 2)
+            continue;
+        long long size = st->sizes[i];
+        st->total_bytes -= size;
+        for (unsigned k = 0; k < parts; k++) {
+            uint64_t end = k + 1 < parts ? start[k + 1] : 0;
+            size_t at = i;
+            if (k > 0) {
+                add_file(st, st->files[i], 0);
+                at = st->n_files - 1;
+            }
+            st->rstart[at] = start[k];
+            st->rend[at] = end;
+            st->rlines[at] = lines[k];
+            st->sizes[at] = (long long)((end ? end : (uint64_t)size) - start[k]);
+            st->total_bytes += st->sizes[at];
+        }
+    }
 }
 
 /* Expand one command-line path: a file is taken as given (whatever its name), a folder is
@@ -178,6 +215,14 @@ static int parse_args(int argc, char **argv, scan_state *st)
                 cli_usage_error("scan", "--threads takes a number from 1 to 256");
                 return -1;
             }
+        } else if (OPT("--split-mb")) {
+            char *end;
+            long mb = strtol(v, &end, 10);
+            if (*end || mb < 0 || mb > 1000000) {
+                cli_usage_error("scan", "--split-mb takes a number of megabytes (0: never)");
+                return -1;
+            }
+            st->split_bytes = (long long)mb << 20;
         } else if (strcmp(a, "--exact") == 0) {
             st->exact = 1;
         } else if (strcmp(a, "--no-summary") == 0) {
@@ -267,12 +312,15 @@ static void print_new_diags(scan_state *st, vg_diags *d, size_t *printed)
         cli_print_one_diag(vg_diags_get(d, *printed), stderr);
 }
 
-static void scan_file(scan_worker *w, const char *path)
+static void scan_file(scan_worker *w, size_t i)
 {
     scan_state *st = w->st;
+    const char *path = st->files[i];
     vg_diags *d = vg_diags_new();
     vg_input *in = NULL;
-    int rc = vg_input_open(path, st->form, d, &in);
+    int rc = st->rstart[i] || st->rend[i] ? vg_input_open_range(path, st->form, st->rstart[i],
+                                                                st->rend[i], st->rlines[i], d, &in)
+                                          : vg_input_open(path, st->form, d, &in);
     if (rc) {
         pthread_mutex_lock(&st->lock);
         cli_print_diags(d, stderr, 0);
@@ -324,7 +372,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&st->lock);
         if (i >= st->n_files)
             break;
-        scan_file(w, st->files[i]);
+        scan_file(w, i);
         pthread_mutex_lock(&st->lock);
         st->done_bytes += st->sizes[i];
         st->file_index++;
@@ -388,6 +436,7 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     st.opts = o;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     st.threads = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
+    st.split_bytes = (long long)SCAN_SPLIT_MB << 20;
     int rc = parse_args(argc, argv, &st);
     if (rc)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -409,6 +458,7 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     vg_diags_free(d);
     for (int i = 0; i < st.n_paths; i++)
         expand(&st, st.paths[i], 1);
+    split_large(&st);
     if ((st.risk && scan_risk_open(&st)) || ((st.db || st.risk) && scan_db_open(&st))) {
         scan_free(&st);
         return EXIT_INPUT;

@@ -96,6 +96,8 @@ static const help_entry entries[] = {
      "  --notables FILE       with --risk: the final notables as JSON lines\n"
      "  --placeholders FILE   values for %placeholders% of expand rules\n"
      "  -j, --threads N       worker threads (default: one per core); files are shared out\n"
+     "  --split-mb N          a plain JSON-lines file of N MB or more (default 16; 0: never)\n"
+     "                        is read by all workers at once, in line-aligned ranges\n"
      "  --exact               evaluate every rule on every event (no index; for checking)\n"
      "  --no-summary, --no-sort, -q\n"
      "The summary (events, files, matches by level, top rules, tactics per host) goes to\n"

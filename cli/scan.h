@@ -20,6 +20,9 @@ typedef struct scan_row {
 } scan_row;
 
 /* What one worker thread is reading now. */
+/* A plain JSON-lines file this large (MB) is read by all workers at once (--split-mb). */
+#define SCAN_SPLIT_MB 16
+
 typedef struct scan_worker {
     struct scan_state *st;
     vg_matcher *m;
@@ -52,6 +55,11 @@ typedef struct scan_state {
     char **files;
     long long *sizes;
     size_t n_files, cap_files, file_index;
+    /* work items may be ranges of one large JSON-lines file (split_large in cmd_scan.c):
+     * [rstart, rend) with rlines lines before it; all 0 for a whole file */
+    uint64_t *rstart, *rend, *rlines;
+    size_t n_inputs;       /* files given or found, before splitting */
+    long long split_bytes; /* a plain JSON-lines file this large is shared by the workers */
     long long total_bytes, done_bytes;
     /* shared between workers, under lock */
     pthread_mutex_t lock;

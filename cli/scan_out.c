@@ -296,6 +296,8 @@ static int cmp_row(const void *pa, const void *pb)
         c = strcmp(a->file, b->file);
     if (!c)
         c = (a->record_id > b->record_id) - (a->record_id < b->record_id);
+    if (!c) /* ranges of one file are read at once: their line order, not arrival order */
+        c = (a->line > b->line) - (a->line < b->line);
     if (!c)
         c = (a->seq > b->seq) - (a->seq < b->seq);
     return c;
@@ -491,7 +493,7 @@ static void summary(scan_state *st, FILE *f)
     fprintf(f,
             "\n%llu events in %zu file%s (%zu unreadable), %.2f s, %.0f events/s; %zu "
             "detection rule%s (profile %s)\n",
-            st->events, st->n_files, st->n_files == 1 ? "" : "s", st->input_errors, st->elapsed,
+            st->events, st->n_inputs, st->n_inputs == 1 ? "" : "s", st->input_errors, st->elapsed,
             st->elapsed > 0 ? (double)st->events / st->elapsed : 0.0, st->n_detection,
             st->n_detection == 1 ? "" : "s", vg_profile_name(st->prof));
     fprintf(f, "%zu match%s: critical %zu, high %zu, medium %zu, low %zu, informational %zu\n",
@@ -567,7 +569,7 @@ void scan_db_close(scan_state *st)
     if (st->inv)
         rc = vg_store_add_inventory(st->store, st->scan_id, st->inv);
     if (!rc)
-        rc = vg_store_scan_end(st->store, st->scan_id, st->n_files, st->events, st->n_rows);
+        rc = vg_store_scan_end(st->store, st->scan_id, st->n_inputs, st->events, st->n_rows);
     if (rc) {
         fprintf(stderr, "vigil: %s: the scan was not stored: %s\n", st->db, vg_strerror(rc));
         st->input_errors++;
@@ -597,6 +599,9 @@ void scan_free(scan_state *st)
         free(st->files[i]);
     free(st->files);
     free(st->sizes);
+    free(st->rstart);
+    free(st->rend);
+    free(st->rlines);
     vg_inventory_free(st->inv);
     vg_store_close(st->store);
     vg_ruleset_free(st->rs);

@@ -444,6 +444,18 @@ int vg_input_json(vg_input *in, const char **json, size_t *len);
 vg_input_kind vg_input_kind_of(const vg_input *in);
 void vg_input_close(vg_input *in);
 
+/* Reading one large file with several threads. vg_input_split cuts a plain (uncompressed,
+ * seekable) JSON-lines file into at most `parts` ranges that begin at line starts: start[k]
+ * is each range's byte offset, lines[k] the number of lines before it (so line numbers stay
+ * those of the whole file); *n is how many ranges there are (fewer for a small file). Returns
+ * VG_ERR_INVAL for anything else (EVTX, zip, gzip, standard input), VG_ERR_IO / VG_ERR_NOENT
+ * when it cannot be read. vg_input_open_range opens [start, end) of such a file (end 0: to
+ * the end) as vg_input_open would open the whole file; events, diagnostics and
+ * vg_input_info name the file and its true line numbers and offsets. */
+int vg_input_split(const char *path, unsigned parts, uint64_t *start, uint64_t *lines, unsigned *n);
+int vg_input_open_range(const char *path, vg_json_form form, uint64_t start, uint64_t end,
+                        uint64_t lines_before, vg_diags *diags, vg_input **out);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Log-source profiles                                                                         */
 /* ------------------------------------------------------------------------------------------ */

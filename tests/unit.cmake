@@ -1,4 +1,5 @@
-# cmocka unit tests for src/base, src/event and src/attack, included by tests/CMakeLists.txt.
+# cmocka unit tests for src/base, src/event, src/input and src/attack, included by
+# tests/CMakeLists.txt.
 #
 # Each test is one executable that links the static library and reaches internal headers as
 # "base/json.h" through the src include directory. Tests that read ../shared get its path in
@@ -8,6 +9,7 @@ set(VG_UNIT_TESTS
   base/test_json
   base/test_util
   event/test_event
+  input/test_input
   attack/test_attack
   attack/test_attack_shared
 )

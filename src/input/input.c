@@ -7,13 +7,16 @@
  * with its file, line and column and skipped, so one bad line never stops a scan. Lines are
  * read into one growing buffer that is reused for the whole input. A zip archive (PK\3\4) goes
  * to zip.c, which reads each member through an input of its own: a JSON-lines member gives
- * its bytes to the same line reader in place of zlib (src_gets below).
+ * its bytes to the same line reader in place of zlib (src_gets below). A plain file can also
+ * be cut into line-aligned ranges (vg_input_split) and each range read by its own input
+ * (vg_input_open_range), so several threads share one large file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -32,6 +35,7 @@ struct vg_input {
     char *line;
     size_t len, cap;
     uint64_t lineno, offset, next_offset;
+    uint64_t end; /* a range (vg_input_open_range): no line starting here or later is read */
     int have;
 };
 
@@ -97,6 +101,88 @@ int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input
         return rc;
     }
     *out = in;
+    return 0;
+}
+
+/* Is path a plain JSON-lines file (not EVTX, zip or gzip, not standard input)? */
+static int plain_file(const char *path, uint64_t *size)
+{
+    struct stat sb;
+    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || magic_of(path))
+        return 0;
+    unsigned char m[2] = {0, 0};
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(m, 1, 2, f) : 0;
+    if (f)
+        fclose(f);
+    *size = (uint64_t)sb.st_size;
+    return f && !(got == 2 && m[0] == 0x1f && m[1] == 0x8b);
+}
+
+int vg_input_split(const char *path, unsigned parts, uint64_t *start, uint64_t *lines, unsigned *n)
+{
+    uint64_t size = 0;
+    *n = 0;
+    if (!parts || !plain_file(path, &size))
+        return VG_ERR_INVAL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
+    static const size_t chunk = 1u << 20;
+    char *buf = malloc(chunk);
+    if (!buf) {
+        close(fd);
+        return VG_ERR_NOMEM;
+    }
+    /* range k starts after the first newline at or past k * size / parts */
+    start[0] = 0;
+    lines[0] = 0;
+    unsigned k = 1;
+    uint64_t pos = 0, nl = 0;
+    int rc = 0;
+    while (k < parts) {
+        ssize_t got = read(fd, buf, chunk);
+        if (got < 0) {
+            rc = VG_ERR_IO;
+            break;
+        }
+        if (got == 0)
+            break;
+        for (char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++) {
+            uint64_t at = pos + (uint64_t)(p - buf);
+            nl++;
+            if (k < parts && at >= size / parts * k && at + 1 < size) {
+                start[k] = at + 1;
+                lines[k++] = nl;
+            }
+        }
+        pos += (uint64_t)got;
+    }
+    free(buf);
+    close(fd);
+    *n = rc ? 0 : k;
+    return rc;
+}
+
+int vg_input_open_range(const char *path, vg_json_form form, uint64_t start, uint64_t end,
+                        uint64_t lines_before, vg_diags *diags, vg_input **out)
+{
+    *out = NULL;
+    uint64_t size = 0;
+    if (!plain_file(path, &size))
+        return VG_ERR_INVAL;
+    int rc = vg_input_open(path, form, diags, out);
+    if (rc)
+        return rc;
+    vg_input *in = *out;
+    if (start && gzseek(in->gz, (z_off_t)start, SEEK_SET) != (z_off_t)start) {
+        vg_input_close(in);
+        *out = NULL;
+        return VG_ERR_IO;
+    }
+    in->next_offset = start;
+    in->lineno = lines_before;
+    in->end = end;
     return 0;
 }
 
@@ -204,6 +290,8 @@ int vg_input_next(vg_input *in, vg_event *ev, vg_input_info *info)
         return rc;
     }
     for (;;) {
+        if (in->end && in->next_offset >= in->end)
+            return 0; /* the end of a range */
         int rc = read_line(in);
         if (rc == 0)
             return 0;

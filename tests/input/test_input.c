@@ -1,0 +1,119 @@
+/*
+ * test_input.c - unit tests for reading one file in ranges (src/input/input.c).
+ *
+ * vg_input_split must cut a plain JSON-lines file only at line starts and count the lines
+ * before each cut; reading every range with vg_input_open_range must give each line exactly
+ * once, with the line numbers and byte offsets of the whole file, and diagnostics naming the
+ * true line. Files it cannot cut (gzip, EVTX signature, standard input) are refused, and a
+ * file too small for the parts asked gives fewer ranges.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vigil.h"
+
+static char *write_tmp(const char *text, size_t len)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/vg-test-input-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+static void test_ranges_cover_every_line_once(void **state)
+{
+    (void)state;
+    char text[4096];
+    size_t len = 0;
+    for (int i = 1; i <= 40; i++) /* lines of different lengths; line 23 is broken */
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                i == 23 ? "{\"n\": %d,\n" : "{\"n\": %d, \"pad\": \"%.*s\"}\n", i,
+                                i % 7, "xxxxxxx");
+    char *path = write_tmp(text, len);
+    for (unsigned parts = 1; parts <= 6; parts++) {
+        uint64_t start[8], lines[8];
+        unsigned n = 0;
+        assert_int_equal(vg_input_split(path, parts, start, lines, &n), 0);
+        assert_true(n >= 1 && n <= parts);
+        assert_int_equal(start[0], 0);
+        int seen[41] = {0};
+        size_t warnings = 0;
+        for (unsigned k = 0; k < n; k++) {
+            if (k) { /* a range starts right after a newline, and counts the lines before it */
+                assert_int_equal(text[start[k] - 1], '\n');
+                uint64_t nl = 0;
+                for (uint64_t b = 0; b < start[k]; b++)
+                    nl += text[b] == '\n';
+                assert_int_equal(lines[k], nl);
+            }
+            vg_diags *d = vg_diags_new();
+            vg_input *in;
+            assert_int_equal(vg_input_open_range(path, VG_JSON_FLAT, start[k],
+                                                 k + 1 < n ? start[k + 1] : 0, lines[k], d, &in),
+                             0);
+            vg_event *ev = vg_event_new();
+            vg_input_info info;
+            while (vg_input_next(in, ev, &info) == 1) {
+                vg_str v = vg_event_get(ev, "n");
+                int num = atoi(v.ptr);
+                assert_true(num >= 1 && num <= 40);
+                assert_int_equal(info.line, (uint64_t)num); /* line n holds {"n": n} */
+                assert_memory_equal(text + info.offset, "{\"n\"", 4);
+                seen[num]++;
+            }
+            for (size_t i = 0; i < vg_diags_count(d); i++) {
+                assert_int_equal(vg_diags_get(d, i)->line, 23);
+                warnings++;
+            }
+            vg_event_free(ev);
+            vg_input_close(in);
+            vg_diags_free(d);
+        }
+        for (int i = 1; i <= 40; i++)
+            assert_int_equal(seen[i], i == 23 ? 0 : 1);
+        assert_int_equal(warnings, 1);
+    }
+    unlink(path);
+}
+
+static void test_what_cannot_be_split(void **state)
+{
+    (void)state;
+    uint64_t start[4], lines[4];
+    unsigned n = 9;
+    assert_int_equal(vg_input_split("-", 2, start, lines, &n), VG_ERR_INVAL);
+    assert_int_equal(n, 0);
+    static const char gz[] = "\x1f\x8b\x08\x00 not really gzip\n";
+    char *path = write_tmp(gz, sizeof gz - 1);
+    assert_int_equal(vg_input_split(path, 2, start, lines, &n), VG_ERR_INVAL);
+    unlink(path);
+    static const char evtx[] = "ElfFile\0 and more\n";
+    path = write_tmp(evtx, sizeof evtx - 1);
+    assert_int_equal(vg_input_split(path, 2, start, lines, &n), VG_ERR_INVAL);
+    unlink(path);
+    static const char one[] = "{\"only\": \"one line, no newline at the end\"}";
+    path = write_tmp(one, sizeof one - 1);
+    assert_int_equal(vg_input_split(path, 4, start, lines, &n), 0);
+    assert_int_equal(n, 1);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ranges_cover_every_line_once),
+        cmocka_unit_test(test_what_cannot_be_split),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
