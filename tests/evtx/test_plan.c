@@ -10,7 +10,8 @@
  * that vanish, a value whose type changes, text made of several pieces, a value used twice,
  * nested BinXml with two inner templates, a field name taken from a value (never planned), a
  * malformed value and the output limit met on a replayed shape (reported as when rendered),
- * the field limit, and a cache that fills up and is emptied.
+ * the field limit, and every limit of the cache: more shapes, templates or bytes than it
+ * holds (it is emptied and fills again), more values in a record than a plan takes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -548,6 +549,203 @@ static void test_cache_reset(void **state)
     assert_int_equal(VG_EVTX_PLANS < CHUNKS * PER_CHUNK, 1);
 }
 
+/* ---- the other limits of the cache ---- */
+
+/* <Event><System><Channel>%0</Channel></System>%1%2</Event>, %1 and %2 BinXml */
+static void two_bx_body(eb_chunk *c)
+{
+    eb_fragment(c);
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    eb_open(c, "System", 0);
+    eb_close_start(c);
+    elem_subst(c, "Channel", 0, 0);
+    eb_end(c);
+    eb_subst(c, 1, 0x21, 0);
+    eb_subst(c, 2, 0x21, 0);
+    eb_end(c);
+    eb_eof(c);
+}
+
+/* n values: "x", "y", then NULLs */
+static void xy_values(eb_chunk *c, uint32_t n)
+{
+    eb_values(c, n);
+    eb_desc(c, eb_utf16_size("x", 1), 0x01);
+    eb_desc(c, eb_utf16_size("y", 1), 0x01);
+    for (uint32_t i = 2; i < n; i++)
+        eb_desc(c, 0, 0x00);
+    eb_utf16(c, "x", 1);
+    eb_utf16(c, "y", 1);
+}
+
+/* A record of two_bx_body with n_outer values whose BinXml values each hold an instance of
+ * inner_a with n_inner values. */
+static void big_record(eb_chunk *c, uint64_t id, uint32_t *odef, uint32_t *idef, uint32_t n_outer,
+                       uint32_t n_inner)
+{
+    eb_record_begin(c, id, 0);
+    eb_fragment(c);
+    if (*odef) {
+        eb_template_ref(c, 30, *odef);
+    } else {
+        *odef = eb_template_begin(c, 30);
+        two_bx_body(c);
+        eb_template_end(c, *odef);
+    }
+    eb_values(c, n_outer);
+    eb_desc(c, eb_utf16_size("Security", 1), 0x01);
+    uint32_t size_at[2] = {c->pos, c->pos + 4};
+    eb_desc(c, 0, 0x21); /* sizes patched below */
+    eb_desc(c, 0, 0x21);
+    for (uint32_t i = 3; i < n_outer; i++)
+        eb_desc(c, 0, 0x00);
+    eb_utf16(c, "Security", 1);
+    for (int b = 0; b < 2; b++) {
+        uint32_t start = c->pos;
+        eb_fragment(c);
+        if (*idef) {
+            eb_template_ref(c, 31, *idef);
+        } else {
+            *idef = eb_template_begin(c, 31);
+            inner_a(c);
+            eb_template_end(c, *idef);
+        }
+        xy_values(c, n_inner);
+        eb_eof(c);
+        uint32_t size = c->pos - start;
+        c->d[size_at[b]] = (uint8_t)size;
+        c->d[size_at[b] + 1] = (uint8_t)(size >> 8);
+    }
+    eb_eof(c);
+    eb_record_end(c);
+}
+
+static void test_values_limit(void **state)
+{
+    (void)state;
+    /* 1,024 + 2 x 500 values fit VG_EVTX_PLAN_VALUES; 1,024 + 2 x 600 do not */
+    static const uint32_t inner[] = {500, 600};
+    for (int k = 0; k < 2; k++) {
+        eb_chunk *c = chunk();
+        uint32_t odef = 0, idef = 0;
+        for (uint64_t id = 1; id <= 3; id++)
+            big_record(c, id, &odef, &idef, VG_EVTX_MAX_SUBST, inner[k]);
+        size_t len;
+        uint8_t *f = file_of(&c, 1, &len);
+        uint64_t n[4];
+        one_way(f, len, n);
+        if (k == 0)
+            assert_counts(n, 2, 1, 0, 0);
+        else
+            assert_counts(n, 0, 0, 3, 0); /* too many values: rendered every time */
+    }
+    assert_int_equal(VG_EVTX_MAX_SUBST + 2 * 600 > VG_EVTX_PLAN_VALUES, 1);
+}
+
+static char tnames[1100][8]; /* element names outlive the chunks that refer to them */
+
+static void distinct_record(eb_chunk *c, uint64_t id, int t)
+{
+    eb_record_begin(c, id, 0);
+    eb_fragment(c);
+    uint32_t def = eb_template_begin(c, (uint32_t)t + 100);
+    eb_fragment(c);
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    elem_subst(c, tnames[t], 0, 0);
+    eb_subst(c, 1, 0x21, 0);
+    eb_end(c);
+    eb_eof(c);
+    eb_template_end(c, def);
+    eb_values(c, 2);
+    eb_desc(c, eb_utf16_size("v", 1), 0x01);
+    uint32_t size_at = c->pos;
+    eb_desc(c, 0, 0x21);
+    eb_utf16(c, "v", 1);
+    uint32_t start = c->pos;
+    eb_fragment(c); /* BinXml holding an element, not a template instance: no plan */
+    eb_open(c, "Raw", 0);
+    eb_close_empty(c);
+    eb_eof(c);
+    c->d[size_at] = (uint8_t)(c->pos - start);
+    eb_eof(c);
+    eb_record_end(c);
+}
+
+static void test_templates_limit(void **state)
+{
+    (void)state;
+    enum { CHUNKS = 4, PER_CHUNK = 275 }; /* 1,100 templates: more than VG_EVTX_PLAN_TEMPLATES */
+    eb_chunk *c[CHUNKS];
+    for (int k = 0; k < CHUNKS; k++) {
+        c[k] = chunk();
+        for (int i = 0; i < PER_CHUNK; i++) {
+            int t = k * PER_CHUNK + i;
+            snprintf(tnames[t], sizeof tnames[t], "E%d", t);
+            distinct_record(c[k], (uint64_t)t + 1, t);
+        }
+    }
+    size_t len;
+    uint8_t *f = file_of(c, CHUNKS, &len);
+    uint64_t n[4];
+    one_way(f, len, n);
+    /* no plan was made, so only the templates could fill the cache */
+    assert_counts(n, 0, 0, CHUNKS * PER_CHUNK, 1);
+    assert_int_equal(VG_EVTX_PLAN_TEMPLATES < CHUNKS * PER_CHUNK, 1);
+}
+
+static char long_text[501];
+
+/* 25 x <T>500 characters</T>, then <V>%0</V>...<V>%9</V>: plans of about 25 KB each */
+static void heavy_body(eb_chunk *c)
+{
+    event_begin(c);
+    for (int i = 0; i < 25; i++) {
+        eb_open(c, "T", 0);
+        eb_close_start(c);
+        eb_text(c, long_text);
+        eb_end(c);
+    }
+    for (uint16_t i = 0; i < 10; i++) {
+        eb_open(c, "V", 0);
+        eb_close_start(c);
+        eb_subst(c, i, 0x04, 0);
+        eb_end(c);
+    }
+    event_end(c);
+}
+
+static void test_bytes_limit(void **state)
+{
+    (void)state;
+    enum { CHUNKS = 3, PER_CHUNK = 250 }; /* 750 shapes, fewer than VG_EVTX_PLANS */
+    memset(long_text, 't', 500);
+    eb_chunk *c[CHUNKS];
+    static const uint8_t v16[] = {0x02, 0x01};
+    for (int k = 0; k < CHUNKS; k++) {
+        c[k] = chunk();
+        uint32_t def = 0;
+        for (int i = 0; i < PER_CHUNK; i++) {
+            unsigned shape = (unsigned)(k * PER_CHUNK + i);
+            tv v[10];
+            for (int b = 0; b < 10; b++)
+                v[b] = shape >> b & 1 ? (tv){0x06, 2, v16} : (tv){0x04, 1, v16};
+            record(c[k], shape + 1, 11, &def, heavy_body, v, 10);
+        }
+    }
+    size_t len;
+    uint8_t *f = file_of(c, CHUNKS, &len);
+    uint64_t n[4];
+    one_way(f, len, n);
+    /* one template and fewer shapes than VG_EVTX_PLANS: the bytes emptied the cache */
+    assert_int_equal(n[0], 0);
+    assert_int_equal(n[1], CHUNKS * PER_CHUNK);
+    assert_int_equal(n[2], 0);
+    assert_true(n[3] >= 1);
+    assert_int_equal(CHUNKS * PER_CHUNK < VG_EVTX_PLANS, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +757,9 @@ int main(void)
         cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_nested),
         cmocka_unit_test(test_cache_reset),
+        cmocka_unit_test(test_values_limit),
+        cmocka_unit_test(test_templates_limit),
+        cmocka_unit_test(test_bytes_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
