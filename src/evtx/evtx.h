@@ -15,7 +15,9 @@
  * into the chunk (vg__evtx_val). Rendering walks the template tree with the record's values
  * and reports JSON-shaped events (keys, objects, arrays, scalars) to a sink: one sink writes
  * the evtx crate's JSON text, another fills a vg_event with the names
- * vg_event_from_json(VG_JSON_EVTX) would give that text.
+ * vg_event_from_json(VG_JSON_EVTX) would give that text. For events, plan.c walks only the
+ * first record of each shape (templates, value types, empty values), recording where each
+ * field's text comes from, and fills later records of the shape from that plan.
  */
 #ifndef VG_EVTX_H
 #define VG_EVTX_H

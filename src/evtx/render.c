@@ -19,7 +19,9 @@
  *
  * The resolved children of the element being rendered are collected once into a stack of
  * items (indices, since the stack may move while it grows); rendering a child pushes its own
- * items above and pops them when done.
+ * items above and pops them when done. With a recorder (plan.c), every text is also reported
+ * piece by piece (literal, or which substitution value), and every scalar and data key as
+ * made of the last text or not.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -132,12 +132,10 @@ static const void *u16(const char *s)
 
 typedef void (*body_fn)(eb_chunk *c);
 
-/* A record of template tid (body written inline when *def is 0, then referred to). */
-static void record(eb_chunk *c, uint64_t id, uint32_t tid, uint32_t *def, body_fn body, const tv *v,
-                   int n)
+/* An instance of template tid: its definition (body) inline when *def is 0, which then gets
+ * its offset, else a reference to it. */
+static void instance(eb_chunk *c, uint32_t tid, uint32_t *def, body_fn body)
 {
-    eb_record_begin(c, id, 0);
-    eb_fragment(c);
     if (*def) {
         eb_template_ref(c, tid, *def);
     } else {
@@ -145,11 +143,26 @@ static void record(eb_chunk *c, uint64_t id, uint32_t tid, uint32_t *def, body_f
         body(c);
         eb_template_end(c, *def);
     }
+}
+
+/* The instance's values: count, descriptors, data. */
+static void values(eb_chunk *c, const tv *v, int n)
+{
     eb_values(c, (uint32_t)n);
     for (int i = 0; i < n; i++)
         eb_desc(c, v[i].size, v[i].type);
     for (int i = 0; i < n; i++)
         eb_bytes(c, v[i].data, v[i].size);
+}
+
+/* A record of template tid with values v. */
+static void record(eb_chunk *c, uint64_t id, uint32_t tid, uint32_t *def, body_fn body, const tv *v,
+                   int n)
+{
+    eb_record_begin(c, id, 0);
+    eb_fragment(c);
+    instance(c, tid, def, body);
+    values(c, v, n);
     eb_eof(c);
     eb_record_end(c);
 }
@@ -453,13 +466,7 @@ static void nested_record(eb_chunk *c, uint64_t id, uint32_t *odef, uint32_t tid
 {
     eb_record_begin(c, id, 0);
     eb_fragment(c);
-    if (*odef) {
-        eb_template_ref(c, 20, *odef);
-    } else {
-        *odef = eb_template_begin(c, 20);
-        outer_body(c);
-        eb_template_end(c, *odef);
-    }
+    instance(c, 20, odef, outer_body);
     eb_values(c, 2);
     eb_desc(c, eb_utf16_size("Security", 1), 0x01);
     uint32_t size_at = c->pos;
@@ -467,18 +474,8 @@ static void nested_record(eb_chunk *c, uint64_t id, uint32_t *odef, uint32_t tid
     eb_utf16(c, "Security", 1);
     uint32_t start = c->pos;
     eb_fragment(c);
-    if (*idef) {
-        eb_template_ref(c, tid, *idef);
-    } else {
-        *idef = eb_template_begin(c, tid);
-        inner(c);
-        eb_template_end(c, *idef);
-    }
-    eb_values(c, (uint32_t)n);
-    for (int i = 0; i < n; i++)
-        eb_desc(c, v[i].size, v[i].type);
-    for (int i = 0; i < n; i++)
-        eb_bytes(c, v[i].data, v[i].size);
+    instance(c, tid, idef, inner);
+    values(c, v, n);
     eb_eof(c);
     uint32_t size = c->pos - start;
     c->d[size_at] = (uint8_t)size;
@@ -524,27 +521,35 @@ static void types_body(eb_chunk *c)
     event_end(c);
 }
 
+/* chunks x per_chunk records of template tid (body), record i of shape i: its value b is a
+ * uint16 when bit b of i is set, else a uint8 (bits values); read both ways. */
+static void shapes_read(int chunks, int per_chunk, uint32_t tid, body_fn body, int bits,
+                        uint64_t counts[4])
+{
+    eb_chunk *c[4];
+    static const uint8_t v16[] = {0x02, 0x01};
+    for (int k = 0; k < chunks; k++) {
+        c[k] = chunk();
+        uint32_t def = 0;
+        for (int i = 0; i < per_chunk; i++) {
+            unsigned shape = (unsigned)(k * per_chunk + i);
+            tv v[16];
+            for (int b = 0; b < bits; b++)
+                v[b] = shape >> b & 1 ? (tv){0x06, 2, v16} : (tv){0x04, 1, v16};
+            record(c[k], shape + 1, tid, &def, body, v, bits);
+        }
+    }
+    size_t len;
+    uint8_t *f = file_of(c, chunks, &len);
+    one_way(f, len, counts);
+}
+
 static void test_cache_reset(void **state)
 {
     (void)state;
     enum { CHUNKS = 4, PER_CHUNK = 300 }; /* 1,200 shapes: more than VG_EVTX_PLANS */
-    eb_chunk *c[CHUNKS];
-    static const uint8_t v16[] = {0x02, 0x01};
-    for (int k = 0; k < CHUNKS; k++) {
-        c[k] = chunk();
-        uint32_t def = 0;
-        for (int i = 0; i < PER_CHUNK; i++) {
-            unsigned shape = (unsigned)(k * PER_CHUNK + i);
-            tv v[11];
-            for (int b = 0; b < 11; b++)
-                v[b] = shape >> b & 1 ? (tv){0x06, 2, v16} : (tv){0x04, 1, v16};
-            record(c[k], shape + 1, 10, &def, types_body, v, 11);
-        }
-    }
-    size_t len;
-    uint8_t *f = file_of(c, CHUNKS, &len);
     uint64_t n[4];
-    one_way(f, len, n);
+    shapes_read(CHUNKS, PER_CHUNK, 10, types_body, 11, n);
     assert_counts(n, 0, CHUNKS * PER_CHUNK, 0, 1);
     assert_int_equal(VG_EVTX_PLANS < CHUNKS * PER_CHUNK, 1);
 }
@@ -586,13 +591,7 @@ static void big_record(eb_chunk *c, uint64_t id, uint32_t *odef, uint32_t *idef,
 {
     eb_record_begin(c, id, 0);
     eb_fragment(c);
-    if (*odef) {
-        eb_template_ref(c, 30, *odef);
-    } else {
-        *odef = eb_template_begin(c, 30);
-        two_bx_body(c);
-        eb_template_end(c, *odef);
-    }
+    instance(c, 30, odef, two_bx_body);
     eb_values(c, n_outer);
     eb_desc(c, eb_utf16_size("Security", 1), 0x01);
     uint32_t size_at[2] = {c->pos, c->pos + 4};
@@ -604,13 +603,7 @@ static void big_record(eb_chunk *c, uint64_t id, uint32_t *odef, uint32_t *idef,
     for (int b = 0; b < 2; b++) {
         uint32_t start = c->pos;
         eb_fragment(c);
-        if (*idef) {
-            eb_template_ref(c, 31, *idef);
-        } else {
-            *idef = eb_template_begin(c, 31);
-            inner_a(c);
-            eb_template_end(c, *idef);
-        }
+        instance(c, 31, idef, inner_a);
         xy_values(c, n_inner);
         eb_eof(c);
         uint32_t size = c->pos - start;
@@ -721,23 +714,8 @@ static void test_bytes_limit(void **state)
     (void)state;
     enum { CHUNKS = 3, PER_CHUNK = 250 }; /* 750 shapes, fewer than VG_EVTX_PLANS */
     memset(long_text, 't', 500);
-    eb_chunk *c[CHUNKS];
-    static const uint8_t v16[] = {0x02, 0x01};
-    for (int k = 0; k < CHUNKS; k++) {
-        c[k] = chunk();
-        uint32_t def = 0;
-        for (int i = 0; i < PER_CHUNK; i++) {
-            unsigned shape = (unsigned)(k * PER_CHUNK + i);
-            tv v[10];
-            for (int b = 0; b < 10; b++)
-                v[b] = shape >> b & 1 ? (tv){0x06, 2, v16} : (tv){0x04, 1, v16};
-            record(c[k], shape + 1, 11, &def, heavy_body, v, 10);
-        }
-    }
-    size_t len;
-    uint8_t *f = file_of(c, CHUNKS, &len);
     uint64_t n[4];
-    one_way(f, len, n);
+    shapes_read(CHUNKS, PER_CHUNK, 11, heavy_body, 10, n);
     /* one template and fewer shapes than VG_EVTX_PLANS: the bytes emptied the cache */
     assert_int_equal(n[0], 0);
     assert_int_equal(n[1], CHUNKS * PER_CHUNK);
