@@ -104,17 +104,11 @@ CLMUL static uint32_t crc_clmul(uint32_t crc, const uint8_t *p, size_t n)
     return crc_table(crc_table(0xffffffffu, z, 16), p, n);
 }
 
-static int have_clmul(void)
-{
-    static int known; /* 0 unknown, 1 no, 2 yes (a race only computes it twice) */
-    if (!known)
-        known = __builtin_cpu_supports("pclmul") ? 2 : 1;
-    return known == 2;
-}
-
 uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
-    return n >= 64 && have_clmul() ? crc_clmul(crc, p, n) : crc_table(crc, p, n);
+    /* the CPU's features were read at start-up: asking is one load */
+    return n >= 64 && __builtin_cpu_supports("pclmul") ? crc_clmul(crc, p, n)
+                                                       : crc_table(crc, p, n);
 }
 #else
 uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
