@@ -14,9 +14,10 @@
  * and whether it is empty (render.c's decisions depend on nothing else: optional
  * substitutions vanish when empty, an element is null or text or an object by whether its
  * items have text, a single integer or boolean is a number, and nested BinXml is expanded).
- * Template ids are per reader, not per chunk, so a plan serves every chunk of a file: a
- * template compiled in a chunk is serialised (names, text, structure, constant values) and
- * the same bytes get the same id. Shapes the recorder cannot express (a field name taken
+ * Template ids are not chunk offsets: a template compiled in a chunk is serialised (names,
+ * text, structure, constant values) and the same bytes get the same id, so a plan serves
+ * every chunk. The cache is kept with the vg_event it fills (ev->evtx), so the files one
+ * event reads in turn share it. Shapes the recorder cannot express (a field name taken
  * from a value, a BinXml value that is not one template instance, more values than
  * VG_EVTX_PLAN_VALUES) and shapes whose rendering hits an event limit are rendered every
  * time.
