@@ -1,6 +1,6 @@
 /*
- * load.c - adding rule files and folders to a ruleset, a folder's files compiled by several
- * threads with the result of one.
+ * load.c - adding rule files, folders and placeholder files to a ruleset, a folder's files
+ * compiled by several threads with the result of one.
  *
  * A folder is walked first, recursively in sorted order, into a list of units: the rule files
  * and, at their place in that order, the folders that could not be opened. Threads then take
@@ -56,19 +56,25 @@ struct load {
 
 /* ---------------------------------------------------------------- one file */
 
+/* A rule or placeholder file whole, or a diagnostic and the reason. */
+static int read_or_report(const char *path, char **buf, size_t *len, vg_diags *diags)
+{
+    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, buf, len);
+    if (rc)
+        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
+                     vg_strerror(rc));
+    return rc;
+}
+
 /* Read one rule file and compile its documents into t; an unreadable file is a diagnostic and
  * the load goes on. Returns 0, VG_ERR_NOMEM, or VG_ERR_INVAL once the ruleset is finalized. */
 static int load_file(vg__ctarget *t, const char *path, vg_diags *diags)
 {
     char *buf;
     size_t len;
-    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
-    if (rc) {
-        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
+    if (read_or_report(path, &buf, &len, diags))
         return 0;
-    }
-    rc = t->rs->finalized ? VG_ERR_INVAL : vg__sigma_add_buffer(t, buf, len, path, diags);
+    int rc = t->rs->finalized ? VG_ERR_INVAL : vg__sigma_add_buffer(t, buf, len, path, diags);
     free(buf);
     return rc;
 }
@@ -337,6 +343,25 @@ int vg_ruleset_add_path(vg_ruleset *rs, const char *path, vg_diags *diags)
         free(((unit *)units.ptr)[i].path);
     vg__vec_free(&units);
     return lrc ? lrc : rc;
+}
+
+int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *diags)
+{
+    char *buf;
+    size_t len;
+    int rc = read_or_report(path, &buf, &len, diags);
+    if (rc)
+        return rc;
+    const char *file = vg__arena_strndup(&rs->arena, path, strlen(path));
+    rc = vg__yaml_load(buf, len, file, &rs->arena, &rs->placeholders, diags);
+    free(buf);
+    if (!rc && (!rs->placeholders.n || !rs->placeholders.docs[0] ||
+                rs->placeholders.docs[0]->type != VG_Y_MAP)) {
+        vg__diag_add(diags, VG_ERR_TYPE, VG_SEV_ERROR, path, 1, 1, 0, NULL,
+                     "a placeholder file maps each name to a list of values");
+        rc = VG_ERR_TYPE;
+    }
+    return rc;
 }
 
 int vg_ruleset_set_load_threads(vg_ruleset *rs, int n)

@@ -56,28 +56,6 @@ void vg_ruleset_free(vg_ruleset *rs)
     free(rs);
 }
 
-int vg_ruleset_load_placeholders(vg_ruleset *rs, const char *path, vg_diags *diags)
-{
-    char *buf;
-    size_t len;
-    int rc = vg__read_file(path, VG_SIGMA_MAX_FILE, &buf, &len);
-    if (rc) {
-        vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
-        return rc;
-    }
-    const char *file = vg__arena_strndup(&rs->arena, path, strlen(path));
-    rc = vg__yaml_load(buf, len, file, &rs->arena, &rs->placeholders, diags);
-    free(buf);
-    if (!rc && (!rs->placeholders.n || !rs->placeholders.docs[0] ||
-                rs->placeholders.docs[0]->type != VG_Y_MAP)) {
-        vg__diag_add(diags, VG_ERR_TYPE, VG_SEV_ERROR, path, 1, 1, 0, NULL,
-                     "a placeholder file maps each name to a list of values");
-        rc = VG_ERR_TYPE;
-    }
-    return rc;
-}
-
 /* The documents of one file: a rule collection is rejected whole, the others compiled. */
 static int compile_docs(vg__ctarget *t, const vg__ydocs *docs, const char *file, vg_diags *diags)
 {
