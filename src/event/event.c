@@ -475,13 +475,20 @@ static int from_flat_json(vg_event *ev, flat *fl, const char *text, size_t len, 
     return 0;
 }
 
-int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
-                       size_t *err_off, char *err, size_t errcap)
+/* Empty ev for a new document; its flattening scratch is made once and kept (reading the next
+ * line allocates nothing). 0 or VG_ERR_NOMEM. */
+static int begin_json(vg_event *ev)
 {
     vg_event_clear(ev);
     if (!ev->flat)
         ev->flat = malloc(sizeof(flat));
-    if (!ev->flat)
+    return ev->flat ? 0 : VG_ERR_NOMEM;
+}
+
+int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form form,
+                       size_t *err_off, char *err, size_t errcap)
+{
+    if (begin_json(ev))
         return VG_ERR_NOMEM;
     if (from_flat_json(ev, ev->flat, text, len, form) == 0)
         return 0;
@@ -491,10 +498,7 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
 int vg__event_from_json_tape(vg_event *ev, const char *text, size_t len, vg_json_form form,
                              size_t *err_off, char *err, size_t errcap)
 {
-    vg_event_clear(ev);
-    if (!ev->flat)
-        ev->flat = malloc(sizeof(flat));
-    if (!ev->flat)
+    if (begin_json(ev))
         return VG_ERR_NOMEM;
     int rc = vg__json_parse(&ev->json, text, len);
     if (rc) {
