@@ -53,6 +53,10 @@ static inline uint64_t vg__lower8(uint64_t w)
     return w | upper >> 2;
 }
 
+/* The decimal number written by exactly the n bytes at s (digits only, no sign); 1 and *out
+ * set, or 0. For fixed-width date and time fields. */
+int vg__digits(const char *s, size_t n, int *out);
+
 /* Copy n bytes folding ASCII A-Z to lower case, eight bytes at a time (dst and src may be
  * equal, not otherwise overlapping). */
 void vg__lower_copy(char *dst, const char *src, size_t n);

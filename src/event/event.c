@@ -580,18 +580,6 @@ vg_str vg_event_time(const vg_event *ev)
     return (vg_str){NULL, 0};
 }
 
-static int num(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 size_t vg_event_time_iso(const vg_event *ev, char *buf, size_t cap)
 {
     vg_str t = vg_event_time(ev);
@@ -603,8 +591,9 @@ size_t vg_event_time_iso(const vg_event *ev, char *buf, size_t cap)
     int y, mo, d, h, mi, se;
     const char *p = t.ptr;
     if (t.len >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ') &&
-        p[13] == ':' && p[16] == ':' && num(p, 4, &y) && num(p + 5, 2, &mo) && num(p + 8, 2, &d) &&
-        num(p + 11, 2, &h) && num(p + 14, 2, &mi) && num(p + 17, 2, &se)) {
+        p[13] == ':' && p[16] == ':' && vg__digits(p, 4, &y) && vg__digits(p + 5, 2, &mo) &&
+        vg__digits(p + 8, 2, &d) && vg__digits(p + 11, 2, &h) && vg__digits(p + 14, 2, &mi) &&
+        vg__digits(p + 17, 2, &se)) {
         char frac[7] = "000000";
         size_t i = 19;
         if (i < t.len && p[i] == '.') {

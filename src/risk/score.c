@@ -18,18 +18,6 @@
 
 #include "risk.h"
 
-static int digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 /* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
 static int64_t days_from_civil(int y, int m, int d)
 {
@@ -44,14 +32,15 @@ static int64_t days_from_civil(int y, int m, int d)
 int vg_risk_parse_time(const char *p, size_t len, int64_t *ms)
 {
     int y, mo, d, h = 0, mi = 0, se = 0;
-    if (len < 10 || p[4] != '-' || p[7] != '-' || !digits(p, 4, &y) || !digits(p + 5, 2, &mo) ||
-        !digits(p + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+    if (len < 10 || p[4] != '-' || p[7] != '-' || !vg__digits(p, 4, &y) ||
+        !vg__digits(p + 5, 2, &mo) || !vg__digits(p + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+        d > 31)
         return VG_ERR_SYNTAX;
     size_t i = 10;
     if (len > 10) {
         if (len < 19 || (p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':' ||
-            !digits(p + 11, 2, &h) || !digits(p + 14, 2, &mi) || !digits(p + 17, 2, &se) ||
-            h > 23 || mi > 59 || se > 60)
+            !vg__digits(p + 11, 2, &h) || !vg__digits(p + 14, 2, &mi) ||
+            !vg__digits(p + 17, 2, &se) || h > 23 || mi > 59 || se > 60)
             return VG_ERR_SYNTAX;
         i = 19;
     }
@@ -67,8 +56,8 @@ int vg_risk_parse_time(const char *p, size_t len, int64_t *ms)
     int64_t off = 0;
     if (i < len && (p[i] == '+' || p[i] == '-')) {
         int oh, om;
-        if (len - i != 6 || p[i + 3] != ':' || !digits(p + i + 1, 2, &oh) ||
-            !digits(p + i + 4, 2, &om))
+        if (len - i != 6 || p[i + 3] != ':' || !vg__digits(p + i + 1, 2, &oh) ||
+            !vg__digits(p + i + 4, 2, &om))
             return VG_ERR_SYNTAX;
         off = (int64_t)(oh * 60 + om) * 60000 * (p[i] == '+' ? 1 : -1);
         i = len;

@@ -103,18 +103,6 @@ static int parse_number(vg__str t, double *out)
     return 1;
 }
 
-static int digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 /* ISO 8601 week number of a date. */
 static int iso_week(int y, int m, int d)
 {
@@ -144,9 +132,9 @@ static int time_part(vg__str t, int part, double *out)
     if (t.len < 16 || t.ptr[4] != '-' || t.ptr[7] != '-' ||
         (t.ptr[10] != ' ' && t.ptr[10] != 'T') || t.ptr[13] != ':')
         return 0;
-    if (!digits(t.ptr, 4, &y) || !digits(t.ptr + 5, 2, &mo) || !digits(t.ptr + 8, 2, &d) ||
-        !digits(t.ptr + 11, 2, &h) || !digits(t.ptr + 14, 2, &mi) || mo < 1 || mo > 12 || d < 1 ||
-        d > 31)
+    if (!vg__digits(t.ptr, 4, &y) || !vg__digits(t.ptr + 5, 2, &mo) ||
+        !vg__digits(t.ptr + 8, 2, &d) || !vg__digits(t.ptr + 11, 2, &h) ||
+        !vg__digits(t.ptr + 14, 2, &mi) || mo < 1 || mo > 12 || d < 1 || d > 31)
         return 0;
     switch (part) {
     case TP_MINUTE:
