@@ -149,6 +149,10 @@ typedef struct vg__filemap {
 /* Returns 0, VG_ERR_NOENT, VG_ERR_IO, VG_ERR_LIMIT (larger than max) or VG_ERR_NOMEM. */
 int vg__file_map(const char *path, size_t max, vg__filemap *out);
 void vg__file_unmap(vg__filemap *m);
+/* For reading a file in pieces: a non-empty regular file is opened (*fd, its length in
+ * *size; the caller preads and closes it), anything else is read whole into m (*fd -1, *size
+ * 0; release with vg__file_unmap). Returns what vg__file_map returns. */
+int vg__file_open_pieces(const char *path, size_t max, int *fd, size_t *size, vg__filemap *m);
 
 /* ---- diagnostics ---- */
 /* Append a record; strings are copied. Returns 0 or VG_ERR_NOMEM. d may be NULL (no-op). */

@@ -348,7 +348,19 @@ uint32_t vg__hash_lower(const char *p, size_t n)
     }
     if (i < n) {
         uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* the last n - i bytes as the low bytes of a word, without a call to memcpy: the
+         * last eight bytes shifted down when there are eight, else byte by byte */
+        if (n >= 8) {
+            memcpy(&w, p + n - 8, 8);
+            w >>= 8 * (8 - (n - i));
+        } else {
+            for (size_t k = n; k-- > i;)
+                w = w << 8 | (unsigned char)p[k];
+        }
+#else
         memcpy(&w, p + i, n - i);
+#endif
         h = (h ^ vg__lower8(w)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
@@ -542,6 +554,30 @@ int vg__file_map(const char *path, size_t max, vg__filemap *out)
         out->ptr = out->heap;
     }
     close(fd);
+    return rc;
+}
+
+/* A regular file that is read a piece at a time (EVTX chunks) is neither mapped nor read
+ * whole: it stays open for pread into the caller's buffer, which costs no mapping, no page
+ * fault and no TLB shootdown on unmap (each matters for many small files, more so with
+ * threads: docs/speed.md). Anything else is read whole into m, as vg__file_map does. */
+int vg__file_open_pieces(const char *path, size_t max, int *fd, size_t *size, vg__filemap *m)
+{
+    memset(m, 0, sizeof *m);
+    *size = 0;
+    struct stat st;
+    *fd = open_file(path, max, &st);
+    if (*fd < 0) {
+        int rc = *fd;
+        *fd = -1;
+        return rc;
+    }
+    if ((*size = size_hint(&st)) > 0)
+        return 0;
+    int rc = read_fd(*fd, 0, max, &m->heap, &m->len);
+    m->ptr = m->heap;
+    close(*fd);
+    *fd = -1;
     return rc;
 }
 

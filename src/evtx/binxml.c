@@ -100,7 +100,8 @@ void vg__evtx_chunk_free(vg__evtx_chunk *c)
 void vg__evtx_chunk_reset(vg__evtx_chunk *c, const uint8_t *p, size_t len)
 {
     c->p = p;
-    c->len = len;
+    c->len = c->have = len;
+    c->fd = -1;
     vg__evtx_pool_reset(&c->pool);
     vg__evtx_pool_reset(&c->rpool);
     memset(c->tslot, 0, sizeof c->tslot);
@@ -177,11 +178,13 @@ static int name_at(parser *ps, uint32_t off, const vg__evtx_cur *at, const char 
             return 0;
         }
     }
+    vg__evtx_chunk_need(c, (size_t)off + 10);
     if (off < VG__EVTX_CHUNK_HDR || off > c->len || c->len - off < 10)
         return fail(ps, at, VG_ERR_CORRUPT, "name offset outside the chunk");
     uint32_t n = vg__evtx_le16(c->p + off + 6);
     if (n > VG_EVTX_MAX_NAME)
         return fail(ps, at, VG_ERR_LIMIT, "name longer than VG_EVTX_MAX_NAME");
+    vg__evtx_chunk_need(c, (size_t)off + 10 + 2u * n);
     if (c->len - off - 10 < 2u * n)
         return fail(ps, at, VG_ERR_CORRUPT, "name runs past the end of the chunk");
     c->scratch.len = 0;
@@ -459,11 +462,14 @@ static int get_template(parser *ps, const vg__evtx_cur *at, uint32_t off, vg__ev
     if (t->state == 3)
         return fail(ps, at, VG_ERR_CORRUPT, t->why);
     t->state = 1;
+    vg__evtx_chunk_need(c, (size_t)off + 24);
     vg__evtx_cur tc = {c->p, off, c->len, 0};
     uint32_t size = 0;
     if (off >= VG__EVTX_CHUNK_HDR && vg__evtx_need(&tc, 24)) {
         size = vg__evtx_le32(c->p + off + 20);
         tc.pos += 24;
+        vg__evtx_chunk_need(c, tc.pos + size);
+        tc.end = c->len; /* a fetch may find the file shorter */
     }
     int rc;
     if (tc.bad || off < VG__EVTX_CHUNK_HDR || !vg__evtx_need(&tc, size)) {

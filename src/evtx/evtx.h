@@ -208,9 +208,12 @@ typedef struct vg__evtx_name {
 /* Per-chunk parse state: the chunk bytes, the caches and the pools. */
 typedef struct vg__evtx_chunk {
     const uint8_t *p;
-    size_t len;                                /* bytes available (< 64 KiB if truncated) */
-    vg__evtx_pool pool;                        /* templates and names, reset per chunk */
-    vg__evtx_pool rpool;                       /* the current record, reset per record */
+    size_t len;          /* bytes available (< 64 KiB if truncated) */
+    size_t have;         /* bytes of p read so far: the reader reads [have, len) when needed */
+    int fd;              /* where they come from (file.c), or -1 when p holds them all */
+    uint64_t at;         /* the chunk's offset in that file */
+    vg__evtx_pool pool;  /* templates and names, reset per chunk */
+    vg__evtx_pool rpool; /* the current record, reset per record */
     uint16_t tslot[VG_EVTX_MAX_TEMPLATES * 2]; /* open addressing by offset: 1 + index in tmpl */
     uint32_t n_tmpl;
     vg__evtx_name *names; /* open addressing by offset */
@@ -224,6 +227,15 @@ typedef struct vg__evtx_chunk {
     vg__evtx_tmpl tmpl[VG_EVTX_MAX_TEMPLATES]; /* [0, n_tmpl) in use; last, never cleared whole */
 } vg__evtx_chunk;
 
+/* A reader reads a chunk's header and records only; the bytes past the records (free
+ * space, which only a damaged or crafted record refers to) are read when a name or template
+ * is looked up there (file.c). After it, have == len (len shrinks if the file did). */
+void vg__evtx_chunk_fetch(vg__evtx_chunk *c);
+static inline void vg__evtx_chunk_need(vg__evtx_chunk *c, size_t end)
+{
+    if (end > c->have && c->have < c->len)
+        vg__evtx_chunk_fetch(c);
+}
 void vg__evtx_chunk_init(vg__evtx_chunk *c);
 void vg__evtx_chunk_free(vg__evtx_chunk *c);
 /* Start using a new chunk: forget the caches. */

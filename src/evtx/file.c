@@ -32,9 +32,11 @@
  *   - a record whose Binary XML or values are broken (bad template, bad offsets, a limit hit)
  *     is reported with its record id and skipped; the next record is read.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "evtx.h"
@@ -120,7 +122,9 @@ uint32_t vg__evtx_crc32(uint32_t crc, const uint8_t *p, size_t n)
 /* ---- the reader ---- */
 
 struct vg_evtx {
-    vg__filemap map;
+    vg__filemap map; /* a file that is not a regular one, read whole */
+    int fd;          /* a regular file, read a chunk at a time into buf; -1: p holds it all */
+    uint8_t *buf;    /* VG__EVTX_CHUNK bytes: the current chunk (and the file header) */
     const uint8_t *p;
     size_t len;
     char *name;
@@ -151,6 +155,45 @@ static void diag(vg_evtx *r, int code, vg_severity sev, int in_chunk, uint64_t c
     vg__diag_add(r->diags, code, sev, r->name, 0, 0, off, in_chunk ? obj : NULL, "%s", msg);
 }
 
+/* ---- the file's bytes ----
+ *
+ * A regular file is read a chunk at a time with pread into the reader's one chunk buffer:
+ * the chunk header, then its records [512, free space offset), which is all a sound chunk's
+ * records refer to. The rest of the chunk is read only when a name or template is looked up
+ * there (vg__evtx_chunk_fetch). Preallocated chunks cost a 512-byte read, and nothing is
+ * mapped, so a pass over many small files takes no page fault and no unmap (docs/speed.md).
+ * A buffer given by the caller, or a file that is not a regular one (read whole), is used in
+ * place. */
+
+/* pread n bytes at off into p through interruptions and short reads: the count read, less at
+ * the end of the file or on an error (*err is then its errno). */
+static size_t read_at(int fd, uint8_t *p, size_t n, uint64_t off, int *err)
+{
+    size_t got = 0;
+    *err = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (k > 0) {
+            got += (size_t)k;
+        } else if (k < 0 && errno == EINTR) {
+            continue;
+        } else {
+            *err = k < 0 ? errno : 0;
+            break;
+        }
+    }
+    return got;
+}
+
+void vg__evtx_chunk_fetch(vg__evtx_chunk *c)
+{
+    int err;
+    if (c->fd >= 0 && c->have < c->len) /* p is the reader's buffer (vg_evtx.buf) */
+        c->have += read_at(c->fd, (uint8_t *)(uintptr_t)c->p + c->have, c->len - c->have,
+                           c->at + c->have, &err);
+    c->len = c->have; /* what could not be read (the file shrank, an I/O error) is not there */
+}
+
 static int all_zero(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -158,6 +201,8 @@ static int all_zero(const uint8_t *p, size_t n)
             return 0;
     return 1;
 }
+
+#define HEAD (VG__EVTX_FILE_HEADER + 8) /* bytes check_file_header reads */
 
 /* Check the file header; returns 0 or VG_ERR_SYNTAX (not EVTX at all). */
 static int check_file_header(vg_evtx *r)
@@ -217,6 +262,7 @@ int vg_evtx_open_buffer(const void *buf, size_t len, const char *name, vg_diags 
     vg_evtx *r = calloc(1, sizeof *r);
     if (!r)
         return VG_ERR_NOMEM;
+    r->fd = -1;
     r->p = buf;
     r->len = len;
     int rc = setup(r, name, diags);
@@ -234,15 +280,30 @@ int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out)
     vg_evtx *r = calloc(1, sizeof *r);
     if (!r)
         return VG_ERR_NOMEM;
-    int rc = vg__file_map(path, VG_EVTX_MAX_FILE, &r->map);
+    size_t size;
+    int err = 0, rc = vg__file_open_pieces(path, VG_EVTX_MAX_FILE, &r->fd, &size, &r->map);
+    if (!rc && r->fd >= 0) {
+        /* the file header and the first chunk's signature (check_file_header); a file
+         * shorter than fstat said is as long as what could be read */
+        size_t head = size < HEAD ? size : HEAD;
+        r->buf = malloc(VG__EVTX_CHUNK);
+        r->p = r->buf;
+        if (!r->buf)
+            rc = VG_ERR_NOMEM;
+        else if ((r->len = read_at(r->fd, r->buf, head, 0, &err)) == head)
+            r->len = size;
+        else if (err)
+            rc = VG_ERR_IO;
+    } else if (!rc) {
+        r->p = (const uint8_t *)r->map.ptr;
+        r->len = r->map.len;
+    }
     if (rc) {
         vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot read: %s",
-                     vg_strerror(rc));
-        free(r);
+                     err ? strerror(err) : vg_strerror(rc));
+        vg_evtx_close(r);
         return rc;
     }
-    r->p = (const uint8_t *)r->map.ptr;
-    r->len = r->map.len;
     rc = setup(r, path, diags);
     if (rc) {
         vg_evtx_close(r);
@@ -257,6 +318,9 @@ void vg_evtx_close(vg_evtx *r)
     if (!r)
         return;
     vg__file_unmap(&r->map);
+    if (r->fd >= 0)
+        close(r->fd);
+    free(r->buf);
     if (r->c)
         vg__evtx_chunk_free(r->c);
     free(r->c);
@@ -266,12 +330,31 @@ void vg_evtx_close(vg_evtx *r)
     free(r);
 }
 
+/* Read bytes [from, to) of chunk i (at base) into the buffer; to <= *avail. 0, with *avail
+ * lowered to what the file holds if it ends sooner, or -1 after reporting a read error. */
+static int read_chunk(vg_evtx *r, uint64_t i, uint64_t base, size_t from, size_t to, size_t *avail)
+{
+    int err;
+    size_t got = read_at(r->fd, r->buf + from, to - from, base + from, &err);
+    if (err) {
+        diag(r, VG_ERR_IO, VG_SEV_WARNING, 1, i, base + from + got,
+             "cannot read the chunk: %s; chunk skipped", strerror(err));
+        return -1;
+    }
+    if (got < to - from)
+        *avail = from + got;
+    return 0;
+}
+
 /* Validate chunk i and make it current; 0 if it has records to read. */
 static int start_chunk(vg_evtx *r, uint64_t i)
 {
     uint64_t base = VG__EVTX_FILE_HEADER + i * VG__EVTX_CHUNK;
-    const uint8_t *h = r->p + base;
+    const uint8_t *h = r->fd < 0 ? r->p + base : r->buf;
     size_t avail = r->len - base < VG__EVTX_CHUNK ? r->len - base : VG__EVTX_CHUNK;
+    if (r->fd >= 0 &&
+        read_chunk(r, i, base, 0, avail < VG__EVTX_CHUNK_HDR ? avail : VG__EVTX_CHUNK_HDR, &avail))
+        return -1;
     if (avail < VG__EVTX_CHUNK_HDR) {
         if (!all_zero(h, avail))
             diag(r, VG_ERR_TRUNCATED, VG_SEV_WARNING, 1, i, base,
@@ -299,6 +382,8 @@ static int start_chunk(vg_evtx *r, uint64_t i)
         return -1;
     }
     uint32_t end = free_off;
+    if (r->fd >= 0 && read_chunk(r, i, base, VG__EVTX_CHUNK_HDR, end < avail ? end : avail, &avail))
+        return -1;
     if (avail < VG__EVTX_CHUNK) {
         diag(r, VG_ERR_TRUNCATED, VG_SEV_WARNING, 1, i, base + avail,
              "chunk truncated (%zu of 65536 bytes): records up to the end of the file are read "
@@ -315,6 +400,11 @@ static int start_chunk(vg_evtx *r, uint64_t i)
                  vg__evtx_le32(h + 52), dcrc);
     }
     vg__evtx_chunk_reset(r->c, h, avail);
+    if (r->fd >= 0) { /* [0, end) is read; the rest when needed */
+        r->c->have = end;
+        r->c->fd = r->fd;
+        r->c->at = base;
+    }
     r->chunk = i;
     r->rec_off = VG__EVTX_CHUNK_HDR;
     r->rec_end = end;

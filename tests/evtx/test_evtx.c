@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zlib.h>
@@ -44,14 +45,16 @@ typedef struct result {
     vg_evtx_record_info first;
 } result;
 
-/* Read every record of buf; each record's event must equal vg_event_from_json of its JSON. */
-static void run(const uint8_t *buf, size_t len, result *r)
+/* Read every record of buf, in place (vg_evtx_open_buffer) or (path) from a file holding it
+ * (vg_evtx_open: the file is read a chunk at a time); each record's event must equal
+ * vg_event_from_json of its JSON. */
+static void read_all(const uint8_t *buf, size_t len, const char *path, result *r)
 {
     memset(r, 0, sizeof *r);
     vg_diags *d = vg_diags_new();
     vg_evtx *x = NULL;
     vg_event *ev = vg_event_new(), *ev2 = vg_event_new();
-    r->open_rc = vg_evtx_open_buffer(buf, len, "t.evtx", d, &x);
+    r->open_rc = path ? vg_evtx_open(path, d, &x) : vg_evtx_open_buffer(buf, len, "t.evtx", d, &x);
     vg_evtx_record_info info;
     while (x && vg_evtx_next(x, ev, &info) == 1) {
         const char *j;
@@ -90,6 +93,29 @@ static void done(result *r)
 {
     vg__buf_free(&r->json);
     vg__buf_free(&r->diags);
+}
+
+/* read_all both ways: the file reader must give the same records, record places and
+ * diagnostics as the reader of the buffer (which r then holds). */
+static void run(const uint8_t *buf, size_t len, result *r)
+{
+    char path[] = "/tmp/vigil-test-evtx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *o = fdopen(fd, "wb");
+    assert_non_null(o);
+    assert_int_equal(fwrite(buf, 1, len, o), len);
+    assert_int_equal(fclose(o), 0);
+    result fr;
+    read_all(buf, len, NULL, r);
+    read_all(NULL, 0, path, &fr);
+    unlink(path);
+    assert_int_equal(fr.open_rc, r->open_rc);
+    assert_string_equal(fr.json.ptr, r->json.ptr);
+    assert_string_equal(fr.diags.ptr, r->diags.ptr);
+    assert_int_equal(fr.records, r->records);
+    assert_memory_equal(&fr.first, &r->first, sizeof fr.first);
+    done(&fr);
 }
 
 static uint8_t *std_file(int n_chunks, int per_chunk, size_t *len)
@@ -463,6 +489,83 @@ static void test_broken_template_offset(void **state)
     free(f);
 }
 
+/* Write at chunk offset at (past the records: the chunk's free space) and come back. */
+static uint32_t far_begin(eb_chunk *c, uint32_t at)
+{
+    uint32_t pos = c->pos;
+    c->pos = at;
+    return pos;
+}
+
+/* The name "Far" stored past the records, for eb_name to refer to. */
+static void far_name(eb_chunk *c)
+{
+    uint32_t pos = far_begin(c, 60000);
+    eb_u32(c, 0); /* next in bucket */
+    eb_u16(c, 0); /* hash */
+    eb_u16(c, 3);
+    eb_bytes(c, "F\0a\0r\0\0\0", 8);
+    c->pos = pos;
+    c->names[c->n_names++] = (struct eb_name){"Far", 60000};
+}
+
+/* <Event><Far>x</Far></Event> */
+static void far_body(eb_chunk *c)
+{
+    eb_fragment(c);
+    eb_open(c, "Event", 0);
+    eb_close_start(c);
+    elem_text(c, "Far", "x");
+    eb_end(c);
+    eb_eof(c);
+}
+
+/* A template whose definition lies past the records (ud non-NULL), or an inline one whose
+ * element name does. */
+static void far_record(eb_chunk *c, void *ud)
+{
+    far_name(c);
+    if (ud) {
+        uint32_t pos = far_begin(c, 50000);
+        eb_u32(c, 0); /* next template in the bucket */
+        eb_u32(c, 7);
+        eb_bytes(c, "0123456789ab", 12);
+        eb_u32(c, 0);
+        far_body(c);
+        eb_put32(c, 50000 + 20, c->pos - (50000 + 24));
+        c->pos = pos;
+        eb_template_ref(c, 7, 50000);
+    } else {
+        uint32_t def = eb_template_begin(c, 7);
+        far_body(c);
+        eb_template_end(c, def);
+    }
+    eb_values(c, 0);
+}
+
+static void test_past_the_records(void **state)
+{
+    (void)state;
+    /* A sound chunk's records refer to nothing past them; a crafted one may, and the file
+     * reader, which reads a chunk's records only, reads the rest then (run compares). */
+    for (int far_template = 0; far_template < 2; far_template++) {
+        size_t len;
+        uint8_t *f = raw_file(far_record, far_template ? "" : NULL, &len);
+        result r;
+        run(f, len, &r);
+        assert_string_equal(r.json.ptr, "{\"Event\":{\"Far\":\"x\"}}\n");
+        assert_string_equal(r.diags.ptr, "");
+        done(&r);
+        /* and when the file ends before them, both readers say where */
+        run(f, 4096 + 40000, &r);
+        assert_string_equal(r.json.ptr, "");
+        assert_non_null(strstr(r.diags.ptr, far_template ? "template definition outside the chunk"
+                                                         : "name offset outside the chunk"));
+        done(&r);
+        free(f);
+    }
+}
+
 static void test_oversized_record(void **state)
 {
     (void)state;
@@ -726,6 +829,7 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--seeds") == 0)
         return write_seeds(argv[2]);
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_standard_records),
         cmocka_unit_test(test_value_types),
@@ -735,6 +839,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_chunk_crc),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_broken_template_offset),
+        cmocka_unit_test(test_past_the_records),
         cmocka_unit_test(test_oversized_record),
         cmocka_unit_test(test_limit_depth),
         cmocka_unit_test(test_limit_substitutions),
@@ -743,5 +848,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_limit_output),
         cmocka_unit_test(test_crc32),
     };
+    /* clang-format on */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
