@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "../base/json.h"
 #include "event.h"
@@ -78,6 +81,27 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
 static void copy_fold(char *dst, char *low, const char *src, size_t n)
 {
     size_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) { /* sixteen at a time, the last sixteen again (copying and folding are
+                    * idempotent); A-Z moved to the signed bytes below -102 are the upper case */
+        const __m128i shift = _mm_set1_epi8(0x3f), limit = _mm_set1_epi8(-128 + 26),
+                      bit = _mm_set1_epi8(0x20);
+        for (;;) {
+            if (i + 16 > n)
+                i = n - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+            _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+            __m128i up = _mm_cmplt_epi8(_mm_add_epi8(x, shift), limit);
+            _mm_storeu_si128((__m128i *)(void *)(low + i), _mm_or_si128(x, _mm_and_si128(up, bit)));
+            if (i + 16 >= n)
+                break;
+            i += 16;
+        }
+        dst[n] = 0;
+        low[n] = 0;
+        return;
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, src + i, 8);
@@ -215,6 +239,7 @@ typedef struct flat {
     char name[512];
     char val[8192];
     int rc;
+    size_t room; /* the one-pass path: fields it has made room for (from_flat_json) */
 } flat;
 
 static vg_value_type jtype(uint8_t t)
@@ -444,7 +469,11 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
         vlen = vg__json_unescape_raw(val, vlen, fl->val);
         val = fl->val;
     }
-    return vg_event_add(fl->ev, key, n, val, vlen, jtype(type)) ? 1 : 0;
+    vg_event *ev = fl->ev;
+    if (ev->n >= fl->room) /* more members than from_flat_json made room for */
+        return 1;
+    vg__event_put(ev, key, n, vg__hash_lower(key, n), val, vlen, jtype(type));
+    return 0;
 }
 
 static int has_key(const vg_event *ev, const char *name)
@@ -461,6 +490,14 @@ static int from_flat_json(vg_event *ev, flat *fl, const char *text, size_t len, 
     fl->ev = ev;
     fl->j = &ev->json;
     fl->rc = 0;
+    /* room for every member at once: a member takes five bytes at least ("k":1), and its name
+     * and value, unescaped, no more bytes than it has in the text */
+    size_t most = len / 5 + 1;
+    if (most > VG_EVENT_MAX_FIELDS - ev->n)
+        most = VG_EVENT_MAX_FIELDS - ev->n;
+    if (vg__event_room(ev, most, len))
+        return 1;
+    fl->room = ev->n + most;
     if (vg__json_flat_members(&ev->json, text, len, flat_member, fl) != 0)
         return 1;
     /* no member is an object, so the form is flat or NXLog (detect_form) */
