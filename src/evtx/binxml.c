@@ -83,6 +83,7 @@ void vg__evtx_pool_free(vg__evtx_pool *p)
 void vg__evtx_chunk_init(vg__evtx_chunk *c)
 {
     memset(c, 0, offsetof(vg__evtx_chunk, tmpl)); /* tmpl entries are cleared when used */
+    c->fd = -1;
     c->gen = 1;
     vg__buf_init(&c->scratch);
 }

@@ -9,9 +9,12 @@
  * damage: file header CRC, chunk header and data CRC, truncation, a template offset outside
  * the chunk, an oversized record, and every VG_EVTX_MAX_* limit. The reader's CRC32 (folded
  * with carry-less multiplication where the CPU has it) must equal zlib's bitwise-table one on
- * every length up to 300 bytes at every alignment, and on whole chunks. With --seeds DIR it
- * writes the fuzz seed corpus instead (fuzz/corpus/evtx).
+ * every length up to 300 bytes at every alignment, and on whole chunks. Every file is read
+ * twice, from the buffer and from a temporary file (the reader that reads a chunk at a time),
+ * and both must give the same records and diagnostics; so must every input of the fuzz corpus.
+ * With --seeds DIR it writes the fuzz seed corpus instead (fuzz/corpus/evtx).
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -566,6 +569,63 @@ static void test_past_the_records(void **state)
     }
 }
 
+#ifdef VG_FUZZ_CORPUS
+/* fuzz_evtx's input as a file: a mode byte, then a whole file (mode bit 0 clear) or chunk 0,
+ * whose checksums are fixed unless mode bit 1 is set (fuzz/fuzz_evtx.c). */
+static uint8_t *fuzz_file(const uint8_t *data, size_t size, size_t *len)
+{
+    if (!(data[0] & 1)) {
+        *len = size - 1;
+        uint8_t *f = malloc(*len + 1);
+        memcpy(f, data + 1, *len);
+        return f;
+    }
+    size_t n = size - 1 < 65536 ? size - 1 : 65536;
+    eb_chunk *c = calloc(1, sizeof *c);
+    memcpy(c->d, data + 1, n);
+    uint8_t *f = eb_file(&c, 1, len);
+    free(c);
+    *len = 4096 + n;
+    uint32_t free_off = f[4096 + 48] | f[4096 + 49] << 8 | (uint32_t)f[4096 + 50] << 16 |
+                        (uint32_t)f[4096 + 51] << 24;
+    if (!(data[0] & 2) && n >= 512 && free_off >= 512 && free_off <= n)
+        refinish(f, 0);
+    return f;
+}
+
+/* Every input of the fuzz corpus (damaged files and chunks of every kind) gives the same
+ * records and diagnostics from the file reader as from the buffer reader (run compares). */
+static void test_fuzz_corpus(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(VG_FUZZ_CORPUS);
+    if (!dir) {
+        print_message("skipped: no fuzz corpus at %s\n", VG_FUZZ_CORPUS);
+        return;
+    }
+    int n = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        char path[4096];
+        char *data = NULL;
+        size_t size = 0, len;
+        snprintf(path, sizeof path, "%s/%s", VG_FUZZ_CORPUS, e->d_name);
+        if (e->d_name[0] == '.' || vg__read_file(path, 1u << 24, &data, &size) || !size) {
+            free(data);
+            continue;
+        }
+        uint8_t *f = fuzz_file((const uint8_t *)data, size, &len);
+        result r;
+        run(f, len, &r);
+        done(&r);
+        free(f);
+        free(data);
+        n++;
+    }
+    closedir(dir);
+    assert_true(n > 100);
+}
+#endif
+
 static void test_oversized_record(void **state)
 {
     (void)state;
@@ -840,6 +900,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_broken_template_offset),
         cmocka_unit_test(test_past_the_records),
+#ifdef VG_FUZZ_CORPUS
+        cmocka_unit_test(test_fuzz_corpus),
+#endif
         cmocka_unit_test(test_oversized_record),
         cmocka_unit_test(test_limit_depth),
         cmocka_unit_test(test_limit_substitutions),
