@@ -383,6 +383,44 @@ static void test_error_control_char(void **state)
     expect_error("\"\x1f\"", "control character in string", 1);
 }
 
+/* Strings are scanned in blocks of sixteen (or eight) bytes: a quote, an escape, a control
+ * byte or the end of the input at every position of a block and of the block after, with the
+ * document ending right after the string or a little later, must be found where it is. */
+static void test_string_block_edges(void **state)
+{
+    (void)state;
+    char doc[80];
+    for (size_t at = 0; at < 40; at++) {
+        for (size_t pad = 0; pad < 3; pad++) {
+            /* "aaa...a" followed by pad spaces: the closing quote at offset 1 + at */
+            memset(doc, 'a', sizeof doc);
+            doc[0] = '"';
+            doc[1 + at] = '"';
+            memset(doc + 2 + at, ' ', pad);
+            size_t len = 2 + at + pad;
+            vg__json j;
+            vg__json_init(&j);
+            assert_int_equal(vg__json_parse(&j, doc, len), 0);
+            assert_tok(&j, 0, VG_J_STR, 1, (uint32_t)at, 1);
+            assert_int_equal(j.tok[0].esc, 0);
+            /* the same with an escaped quote at at: the string goes on to the next quote */
+            doc[1 + at] = '\\';
+            doc[2 + at] = '"';
+            doc[3 + at] = '"';
+            memset(doc + 4 + at, ' ', pad);
+            assert_int_equal(vg__json_parse(&j, doc, 4 + at + pad), 0);
+            assert_tok(&j, 0, VG_J_STR, 1, (uint32_t)at + 2, 1);
+            assert_int_equal(j.tok[0].esc, 1);
+            vg__json_free(&j);
+            /* a control byte at at, and the input cut off at at (unterminated) */
+            doc[1 + at] = '\x01';
+            expect_error_n(doc, 4 + at + pad, "control character in string", 1 + at);
+            memset(doc + 1, 'a', at);
+            expect_error_n(doc, 1 + at, "unterminated string", 0);
+        }
+    }
+}
+
 static void test_error_trailing_comma(void **state)
 {
     (void)state;
@@ -506,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_error_unterminated_string),
         cmocka_unit_test(test_error_bad_escape),
         cmocka_unit_test(test_error_control_char),
+        cmocka_unit_test(test_string_block_edges),
         cmocka_unit_test(test_error_trailing_comma),
         cmocka_unit_test(test_error_trailing_data),
         cmocka_unit_test(test_error_truncated),
