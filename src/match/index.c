@@ -14,15 +14,15 @@
  *    gives its longest wildcard-free run; an item (field: values) is an OR over its values,
  *    or for `all` the best single written value; a map (AND of items) takes its best item; a
  *    search (OR of maps) the union; `and` the best side, `or` / `1 of` the union, `all of` the
- *    best operand; a regular expression gives the longest literal of its top-level
- *    concatenation (regex_atom); keywords give literals searched in every field; `not`,
- *    `neq`, `exists`, null, CIDR, numbers and field references give nothing, and anything
- *    that gives nothing makes its OR give nothing. "Best"
- *    prefers the set whose shortest literal is longest, then the smaller set. An entry with
- *    no atoms is always evaluated. Literals are compiled per field into one Vectorscan
- *    database (caseless, single-match); an event scans only the fields some entry of its
- *    candidate lists has literals for (a bit set per list). Keyword literals (any field) are
- *    one more database, scanned once over all the event's values laid end to end.
+ *    best operand; a regular expression gives the longest run of plain text of its top-level
+ *    concatenation (regex_atom, from vg__regex_runs); keywords give literals searched in every
+ *    field; `not`, `neq`, `exists`, null, CIDR, numbers and field references give nothing,
+ *    and anything that gives nothing makes its OR give nothing. "Best" prefers the set whose
+ *    shortest literal is longest, then the smaller set. An entry with no atoms is always
+ *    evaluated. Literals are compiled per field into one Vectorscan database (caseless,
+ *    single-match); an event scans only the fields some entry of its candidate lists has
+ *    literals for (a bit set per list). Keyword literals (any field) are one more database,
+ *    scanned once over all the event's values laid end to end.
  *
  * The index is built once per ruleset, by the first matcher that needs it, and shared read-only
  * by threads. Compiling the literal databases is most of the build; with a cache directory
@@ -261,99 +261,27 @@ static uint32_t field_id(builder *b, const char *name, size_t len)
     return id;
 }
 
-/* A literal every match of a regular expression contains: the longest run of plain
- * characters in a top-level concatenation. Alternation at the top level gives nothing; a
- * group, class, {m,n}, dot, anchor or escape class ends a run, and so do the letters and
- * digits that follow a letter or digit escape (\x41, \cA, \012 are not literal text); a
- * character made optional by ?, * or {0 is left out, one repeated by + or {n ends the run
- * after it. Conservative by design. */
-static int regex_atom(builder *b, const char *re, size_t n, uint32_t field, atom *out)
+/* A literal every match of a regular expression contains: the longest of its runs of plain
+ * text (vg__regex_runs, src/sigma/value.c), if at least three bytes long. */
+static int regex_atom(const vg__value *v, uint32_t field, atom *out)
 {
-    int depth = 0, in_class = 0;
-    for (size_t i = 0; i < n; i++) { /* top-level | anywhere: no requirement */
-        char c = re[i];
-        if (c == '\\') {
-            i++;
-        } else if (in_class) {
-            in_class = c != ']';
-        } else if (c == '[') {
-            in_class = 1;
-        } else if (c == '(') {
-            depth++;
-        } else if (c == ')') {
-            depth--;
-        } else if (c == '|' && depth == 0) {
-            return 0;
-        }
-    }
-    char *run = vg__arena_alloc(&b->ix->arena, n + 1), *best = NULL;
-    size_t len = 0, best_len = 0;
-    if (!run)
+    const vg__str *best = NULL;
+    for (uint32_t r = 0; r < v->n_runs; r++)
+        if (!best || v->runs[r].len > best->len)
+            best = &v->runs[r];
+    if (!best || best->len < 3)
         return 0;
-    char *cur = run;
-    int esc_args = 0; /* after \x, \c, \0, \p ...: letters and digits are its arguments */
-    for (size_t i = 0; i < n; i++) {
-        char c = re[i], lit = 0;
-        int plain = 0,
-            alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && c != '\\')
-            esc_args = 0;
-        if (esc_args && alnum) {
-            plain = 0;
-        } else if (c == '\\' && i + 1 < n) {
-            char e = re[i + 1];
-            plain = !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
-            esc_args = !plain;
-            lit = e;
-            i++;
-        } else if (!strchr("()[]{}.^$|?*+", c)) {
-            plain = 1;
-            lit = c;
-        } else if (c == '(' || c == '[' || c == '{') { /* skip a group, class or {m,n} */
-            char close = c == '(' ? ')' : c == '[' ? ']' : '}';
-            int d = 1;
-            for (i++; i < n && d; i++) {
-                if (re[i] == '\\')
-                    i++;
-                else if (re[i] == c && c == '(')
-                    d++;
-                else if (re[i] == close)
-                    d--;
-            }
-            i--;
-        }
-        char next = i + 1 < n ? re[i + 1] : 0;
-        int optional = next == '?' || next == '*' || (next == '{' && i + 2 < n && re[i + 2] == '0');
-        int repeated = next == '+' || next == '{';
-        if (plain && !optional) {
-            cur[len++] = (char)vg__lower((unsigned char)lit);
-        }
-        if (!plain || optional || repeated) {
-            if (len > best_len) {
-                best = cur;
-                best_len = len;
-            }
-            cur += len + 1;
-            len = 0;
-        }
-    }
-    if (len > best_len) {
-        best = cur;
-        best_len = len;
-    }
-    if (best_len < 3)
-        return 0;
-    *out = (atom){field, best, (uint32_t)best_len, 0};
+    *out = (atom){field, best->ptr, (uint32_t)best->len, 0};
     return 1;
 }
 
 /* The longest run of a pattern without wildcards (pattern text is already folded), and
  * whether it must be at the start or end of the value: an exact value's run is the whole
  * value, a prefix's starts it, a suffix's ends it, a glob's may do either. */
-static int value_atom(builder *b, const vg__value *v, uint32_t field, atom *out)
+static int value_atom(const vg__value *v, uint32_t field, atom *out)
 {
     if (v->kind == VK_REGEX)
-        return v->source && regex_atom(b, v->source, strlen(v->source), field, out);
+        return regex_atom(v, field, out);
     if (v->kind != VK_STRING)
         return 0;
     const char *p = v->pat.text;
@@ -396,7 +324,7 @@ static aset item_atoms(builder *b, const vg__item *it)
     if (!it->all) {
         for (size_t i = 0; i < it->n; i++) {
             atom at;
-            if (!value_atom(b, &it->vals[i], fid, &at)) {
+            if (!value_atom(&it->vals[i], fid, &at)) {
                 aset_free(&out);
                 return none_set();
             }
@@ -411,7 +339,7 @@ static aset item_atoms(builder *b, const vg__item *it)
         aset grp = {0};
         for (; i < it->n && it->vals[i].group == g; i++) {
             atom at;
-            if (grp.none || !value_atom(b, &it->vals[i], fid, &at)) {
+            if (grp.none || !value_atom(&it->vals[i], fid, &at)) {
                 aset_free(&grp);
                 grp.none = 1;
                 continue;

@@ -597,7 +597,8 @@ static int regex_value(vg__cctx *c, const vg__mods *m, const vg__ynode *v, vg__v
     *slot = out->re;
     pcre2_jit_compile(out->re, PCRE2_JIT_COMPLETE);
     out->kind = VK_REGEX;
-    return 0;
+    return vg__regex_runs(c->t->arena, v->str, v->len, HAS(m, M_RE_I), &out->runs, &out->n_runs,
+                          &out->runs_decide);
 }
 
 /* Values for a non-string item (regex, cidr, comparison, time part, fieldref). */

@@ -66,9 +66,14 @@ typedef struct vg__value {
     uint8_t timepart;
     vg__pattern pat; /* VK_STRING, VK_FIELDREF (field name in pat.text, match kind in pat.kind) */
     pcre2_code *re;  /* VK_REGEX */
-    double num;      /* VK_NUMBER */
-    uint8_t ip[16];  /* VK_CIDR */
-    uint8_t family;  /* 4 or 6 */
+    /* VK_REGEX: runs of plain text every match contains, in this order and folded to lower
+     * case (vg__regex_runs); none when the expression gives none */
+    vg__str *runs;
+    uint32_t n_runs;
+    uint8_t runs_decide; /* the expression is only runs and `.*` gaps (see printable()) */
+    double num;          /* VK_NUMBER */
+    uint8_t ip[16];      /* VK_CIDR */
+    uint8_t family;      /* 4 or 6 */
     uint8_t prefix;
     const char *source; /* the value as written, for explanations */
 } vg__value;
@@ -210,6 +215,14 @@ int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char
 int vg__value_match(const vg__value *v, vg__str text, vg__str lower, const vg_event *ev,
                     const vg__route *rt, pcre2_match_data *md);
 int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased);
+/* The runs of plain text in the top-level concatenation of regular expression re (n bytes),
+ * folded to lower case and in order: every match contains them in that order, without
+ * overlap. Nothing for an expression with a top-level `|` or extended syntax ((?x)); with
+ * caseless matching possible (caseless, or any inline (?...)), bytes that Unicode case folding
+ * may match outside ASCII (k, s, non-ASCII) end a run. *decide: the expression is nothing but
+ * these runs with `.*` between them. Arrays in arena a; 0 or VG_ERR_NOMEM. */
+int vg__regex_runs(vg__arena *a, const char *re, size_t n, int caseless, vg__str **runs,
+                   uint32_t *n_runs, uint8_t *decide);
 int vg__parse_ip(const char *s, size_t n, uint8_t out[16], uint8_t *family);
 /* match/index.c, match/match.c */
 int vg__index_get(vg_ruleset *rs, const vg__index **out);

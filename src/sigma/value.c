@@ -7,7 +7,9 @@
  * O(pattern x text) in the worst case and needs no recursion; `?` consumes one UTF-8 character.
  * Numbers are parsed from the field text (decimal, or hexadecimal with 0x); time parts are
  * read from "YYYY-MM-DD[ T]HH:MM[:SS...]" timestamps. CIDR checks parse the field as IPv4 or
- * IPv6 text.
+ * IPv6 text. A regular expression is run only when the runs of plain text its matches must
+ * contain (vg__regex_runs, derived once at compile time) are all in the folded value, in
+ * order: a few memchr/memmem calls instead of a PCRE2 match that would fail anyway.
  */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
@@ -74,6 +76,180 @@ static int pattern_match(const vg__pattern *pt, vg__str t, vg__str low)
     default:
         return vg__glob_match(pt->text, pt->len, s.ptr, s.len, 1);
     }
+}
+
+/* ---------------------------------------------------------------- regex runs */
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Index of the `]` closing the class opened at re[i] (n if none): a `]` first in the class (or
+ * after `^`) is a member, and so are POSIX names such as [:alpha:]. */
+static size_t class_end(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    for (; i < n; i++) {
+        if (re[i] == '\\') {
+            i++;
+        } else if (re[i] == '[' && i + 1 < n && strchr(":.=", re[i + 1])) {
+            char close[2] = {re[i + 1], ']'};
+            const char *e = memmem(re + i + 2, n - i - 2, close, 2);
+            if (e)
+                i = (size_t)(e - re) + 1;
+        } else if (re[i] == ']') {
+            return i;
+        }
+    }
+    return n;
+}
+
+/* Index of the `)` closing the group opened at re[i] (n if none), past nested groups,
+ * classes and escapes. */
+static size_t group_end(const char *re, size_t n, size_t i)
+{
+    int depth = 0;
+    for (; i < n; i++) {
+        if (re[i] == '\\')
+            i++;
+        else if (re[i] == '[')
+            i = class_end(re, n, i);
+        else if (re[i] == '(')
+            depth++;
+        else if (re[i] == ')' && --depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* Does the expression use syntax the run scanner does not follow: quoting (\Q...\E),
+ * comments, or the extended option (whitespace and # are not text)? */
+static int unfollowed(const char *re, size_t n)
+{
+    if (memmem(re, n, "\\Q", 2) || memmem(re, n, "(?#", 3))
+        return 1;
+    for (const char *p = re; (p = memmem(p, n - (size_t)(p - re), "(?", 2)) != NULL; p += 2)
+        for (const char *q = p + 2; q < re + n && *q != ')' && *q != ':'; q++) {
+            if (*q == 'x')
+                return 1;
+            if (!is_alnum((unsigned char)*q) && *q != '-' && *q != '^')
+                break;
+        }
+    return 0;
+}
+
+int vg__regex_runs(vg__arena *a, const char *re, size_t n, int caseless, vg__str **runs,
+                   uint32_t *n_runs, uint8_t *decide)
+{
+    *runs = NULL;
+    *n_runs = 0;
+    *decide = 0;
+    if (!n || unfollowed(re, n))
+        return 0;
+    if (memmem(re, n, "(?", 2))
+        caseless = 1; /* inline options may turn it on anywhere */
+    char *text = vg__arena_alloc(a, n + 1);
+    vg__str *out = vg__arena_alloc(a, (n + 1) * sizeof *out);
+    if (!text || !out)
+        return VG_ERR_NOMEM;
+    size_t len = 0, used = 0;
+    uint32_t k = 0;
+    int only = 1;     /* nothing but plain characters and `.*` so far */
+    int letters = 0;  /* a run has a letter (compared ignoring case below) */
+    int esc_args = 0; /* after \x, \c, \0, \p ...: letters and digits are its arguments */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)re[i], lit = 0;
+        int plain = 0;
+        size_t end = i + 1; /* the element re[i, end) */
+        if (!is_alnum(c) && c != '\\')
+            esc_args = 0;
+        if (esc_args && is_alnum(c)) {
+            plain = 0;
+        } else if (c == '\\') {
+            if (i + 1 >= n)
+                break;
+            lit = (unsigned char)re[i + 1];
+            plain = !is_alnum(lit);
+            esc_args = !plain;
+            end = i + 2;
+        } else if (c == '[') {
+            end = class_end(re, n, i) + 1;
+        } else if (c == '(') {
+            end = group_end(re, n, i) + 1;
+        } else if (c == '|') {
+            *n_runs = 0; /* a top-level alternative: nothing is required */
+            return 0;
+        } else if (c == '{') { /* a count (or literal braces: skipped all the same) */
+            const char *e = memchr(re + i, '}', n - i);
+            end = e ? (size_t)(e - re) + 1 : n;
+        } else if (!strchr(".^$?*+)]", c)) {
+            plain = 1;
+            lit = c;
+        }
+        if (plain && caseless &&
+            (lit >= 0x80 || lit == 'k' || lit == 'K' || lit == 's' || lit == 'S'))
+            plain = 0; /* Unicode caseless matching pairs these with non-ASCII characters */
+        if (end > n)
+            end = n;
+        char next = end < n ? re[end] : 0, after = end + 1 < n ? re[end + 1] : 0;
+        int repeated = next == '+' || (next == '{' && after >= '1' && after <= '9');
+        int optional = next == '?' || next == '*' || (next == '{' && !repeated);
+        if (c == '.' && next == '*' && after != '+' && after != '?' && after != '{')
+            end++; /* `.*`: a gap between runs (its `*` is not an element of its own) */
+        else if (!plain || optional || repeated)
+            only = 0;
+        if (plain && !optional) {
+            text[used + len++] = (char)vg__lower(lit);
+            letters |= (lit | 0x20) >= 'a' && (lit | 0x20) <= 'z';
+        }
+        if ((!plain || optional || repeated) && len) {
+            out[k++] = (vg__str){text + used, len};
+            used += len;
+            len = 0;
+        }
+        i = end;
+    }
+    if (len)
+        out[k++] = (vg__str){text + used, len};
+    *runs = out;
+    *n_runs = k;
+    /* runs are compared folded, which decides a match only when case does not matter */
+    *decide = (uint8_t)(only && k && (caseless || !letters));
+    return 0;
+}
+
+/* Is every byte of t printable ASCII or a tab? There `.` matches any character and
+ * caseless ASCII is caseless Unicode, so a regular expression of runs and `.*` gaps matches
+ * exactly when its runs are in the value in order. */
+static int printable(vg__str t)
+{
+    for (size_t i = 0; i < t.len; i++) {
+        unsigned char c = (unsigned char)t.ptr[i];
+        if ((c < 0x20 && c != '\t') || c >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+/* Are the runs of plain text of a regular expression all in the folded value, in order? The
+ * leftmost place of each run leaves the most room for the next, so this is exact. */
+static int runs_in_order(const vg__value *v, vg__str low)
+{
+    size_t at = 0;
+    for (uint32_t r = 0; r < v->n_runs; r++) {
+        const vg__str *run = &v->runs[r];
+        const char *p = run->len == 1 ? memchr(low.ptr + at, run->ptr[0], low.len - at)
+                                      : memmem(low.ptr + at, low.len - at, run->ptr, run->len);
+        if (!p)
+            return 0;
+        at = (size_t)(p - low.ptr) + run->len;
+    }
+    return 1;
 }
 
 /* Parse a number from field text: optional sign, decimal with fraction/exponent, or 0x hex. */
@@ -249,6 +425,10 @@ int vg__value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *
     case VK_STRING:
         return pattern_match(&v->pat, t, low);
     case VK_REGEX:
+        if (!runs_in_order(v, low))
+            return 0;
+        if (v->runs_decide && printable(low))
+            return 1;
         return pcre2_match(v->re, (PCRE2_SPTR)t.ptr, t.len, 0, 0, md, NULL) >= 0;
     case VK_CIDR:
         return cidr_match(v, t);

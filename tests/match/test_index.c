@@ -6,7 +6,8 @@
  * literal is anchored to the start or end of the value and also occurs elsewhere, an `and` of
  * selections whose literals must all be found (groups), `not`, keywords and `all`. Every rule is
  * evaluated through the index and exhaustively on events made to match and not to match it; the
- * two must agree, and the expected answer is written next to each event.
+ * two must agree, and the expected answer is written next to each event. The regular
+ * expressions of test_regex_runs probe the runs of plain text that gate PCRE2.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,6 +59,42 @@ static const char rules[] =
     "logsource: {category: process_creation, product: windows}\n"
     "detection:\n  a: {CommandLine|contains|all: ['-nop', 'hidden', '-enc']}\n"
     "  condition: a\n";
+
+/* Regular expressions are run only when their runs of plain text are in the value, in order,
+ * and one made of runs and `.*` alone is decided by that on printable ASCII (src/sigma/value.c):
+ * traps for both. */
+static const char re_rules[] =
+    "title: casere\nid: 00000000-0000-0000-0000-000000000009\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: 'ABC.*DEF'}\n  condition: a\n"
+    "---\n"
+    "title: kelvin\nid: 00000000-0000-0000-0000-00000000000a\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re|i: 'kelvin'}\n  condition: a\n"
+    "---\n"
+    "title: newline\nid: 00000000-0000-0000-0000-00000000000b\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '11.*22'}\n  condition: a\n"
+    "---\n"
+    "title: class\nid: 00000000-0000-0000-0000-00000000000c\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: 'x[]abc]+yz'}\n  condition: a\n"
+    "---\n"
+    "title: possessive\nid: 00000000-0000-0000-0000-00000000000d\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '33.*+44'}\n  condition: a\n"
+    "---\n"
+    "title: extended\nid: 00000000-0000-0000-0000-00000000000e\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '(?x) q w e r t y'}\n  condition: a\n"
+    "---\n"
+    "title: quoted\nid: 00000000-0000-0000-0000-00000000000f\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '\\Q[\\Eab]cd'}\n  condition: a\n"
+    "---\n"
+    "title: plus\nid: 00000000-0000-0000-0000-000000000010\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CommandLine|re: '\\+.*\\+.*\\+.*\\+'}\n  condition: a\n";
 
 typedef struct hits {
     char ids[16][40];
@@ -163,10 +200,44 @@ static void test_traps(void **state)
     vg_diags_free(d);
 }
 
+static void test_regex_runs(void **state)
+{
+    (void)state;
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
+    assert_int_equal(vg_ruleset_add_buffer(rs, re_rules, sizeof re_rules - 1, "re.yml", d), 0);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    assert_int_equal(vg_ruleset_count(rs), 8);
+    /* runs are compared folded; without `i` the case must still be the expression's */
+    check(rs, "{" SYS "\"CommandLine\":\"ABC to DEF\"}", "casere");
+    check(rs, "{" SYS "\"CommandLine\":\"abc to def\"}", "");
+    check(rs, "{" SYS "\"CommandLine\":\"DEF to ABC\"}", "");
+    /* caseless k also matches the Kelvin sign (U+212A), which no ASCII folding gives */
+    check(rs, "{" SYS "\"CommandLine\":\"\\u212Aelvin\"}", "kelvin");
+    check(rs, "{" SYS "\"CommandLine\":\"KELVIN\"}", "kelvin");
+    /* `.` does not match a newline: the runs are there in order, the expression is not */
+    check(rs, "{" SYS "\"CommandLine\":\"11 to 22\"}", "newline");
+    check(rs, "{" SYS "\"CommandLine\":\"11\\n22\"}", "");
+    /* a `]` first in a class is a member, so "abc" is not text the match must hold */
+    check(rs, "{" SYS "\"CommandLine\":\"x]]yz\"}", "class");
+    check(rs, "{" SYS "\"CommandLine\":\"xyz\"}", "");
+    /* a possessive `.*+` never gives back: runs in order do not decide it */
+    check(rs, "{" SYS "\"CommandLine\":\"33 44\"}", "");
+    /* (?x): spaces are not text; \Q...\E: quoted text, classes included */
+    check(rs, "{" SYS "\"CommandLine\":\"qwerty\"}", "extended");
+    check(rs, "{" SYS "\"CommandLine\":\"[ab]cd\"}", "quoted");
+    /* four + in order, or fewer */
+    check(rs, "{" SYS "\"CommandLine\":\"a+b+c+d+e\"}", "plus");
+    check(rs, "{" SYS "\"CommandLine\":\"a+b+c+d\"}", "");
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traps),
+        cmocka_unit_test(test_regex_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
