@@ -3,8 +3,9 @@
  *
  * usage: bench_evtx [--mode json|event|parse] [--min-mb N] FILE_OR_DIR...
  * Finds every .evtx under the arguments, then reads them all, again and again, until at least
- * --min-mb megabytes (default 200) of EVTX have been read. Each file is opened (mapped) and
- * every record read through the public API, as `vigil dump` and `vigil scan` do:
+ * --min-mb megabytes (default 200) of EVTX have been read. Each file is opened (and read a
+ * chunk at a time) and every record read through the public API, as `vigil dump` and `vigil
+ * scan` do:
  *   json   vg_evtx_next() and vg_evtx_record_json(): the evtx crate's JSON (what dump prints)
  *   event  vg_evtx_next() filling a vg_event: the fields rules read
  *   parse  vg_evtx_next() alone: framing, checksums, templates and values, no rendering
