@@ -84,13 +84,8 @@ static uint64_t special8(uint64_t w)
 }
 #endif
 
-static const char *skip_ws(const char *p, const char *end)
+static const char *skip_ws_run(const char *p, const char *end)
 {
-    /* the usual cases first: no white space, or one space before a token */
-    if (p < end && (unsigned char)*p > ' ')
-        return p;
-    if (end - p >= 2 && *p == ' ' && (unsigned char)p[1] > ' ')
-        return p + 1;
     while (p < end) {
         if (*p == ' ') {
             while (end - p >= 8 && load8(p) == ONES * ' ')
@@ -104,6 +99,16 @@ static const char *skip_ws(const char *p, const char *end)
         }
     }
     return p;
+}
+
+/* The usual cases inline: no white space, or one space before a token. */
+static inline const char *skip_ws(const char *p, const char *end)
+{
+    if (p < end && (unsigned char)*p > ' ')
+        return p;
+    if (end - p >= 2 && *p == ' ' && (unsigned char)p[1] > ' ')
+        return p + 1;
+    return skip_ws_run(p, end);
 }
 
 static int hexval(char c)

@@ -350,13 +350,20 @@ uint32_t vg__hash_lower(const char *p, size_t n)
         uint64_t w = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         /* the last n - i bytes as the low bytes of a word, without a call to memcpy: the
-         * last eight bytes shifted down when there are eight, else byte by byte */
+         * last eight bytes shifted down when there are eight, else two overlapping reads */
+        size_t r = n - i;
         if (n >= 8) {
             memcpy(&w, p + n - 8, 8);
-            w >>= 8 * (8 - (n - i));
-        } else {
-            for (size_t k = n; k-- > i;)
-                w = w << 8 | (unsigned char)p[k];
+            w >>= 8 * (8 - r);
+        } else if (r >= 4) { /* two four-byte reads that may overlap */
+            uint32_t a, b;
+            memcpy(&a, p + i, 4);
+            memcpy(&b, p + n - 4, 4);
+            w = a | (uint64_t)b << 8 * (r - 4);
+        } else { /* one to three bytes: first, middle and last (they may be the same) */
+            w = (uint64_t)(unsigned char)p[i] |
+                (uint64_t)(unsigned char)p[i + r / 2] << 8 * (r / 2) |
+                (uint64_t)(unsigned char)p[n - 1] << 8 * (r - 1);
         }
 #else
         memcpy(&w, p + i, n - i);
