@@ -168,7 +168,7 @@ static const char *find_special(const char *p, const char *end)
 }
 
 /* p at the opening quote. On success *pp is past the closing quote. */
-static int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+static int scan_string_any(vg__json *j, const char **pp, const char *end, vg__jtok *t)
 {
     const char *p = *pp + 1;
     const char *start = p;
@@ -213,6 +213,35 @@ static int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *
     t->len = (uint32_t)(p - start);
     *pp = p + 1;
     return 0;
+}
+
+/* scan_string, with the usual case inline: a string of under sixteen plain bytes (most
+ * names, many values) is found by one block compare, without a call. */
+static inline int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+#if defined(__SSE2__)
+    const char *p = *pp + 1;
+    if (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+        if (q) {
+            unsigned before = (q & -q) - 1; /* the bytes before the first quote */
+            __m128i ctl = _mm_set1_epi8(0x1f);
+            unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)));
+            if (!(other & before)) {
+                size_t n = (size_t)__builtin_ctz(q);
+                t->type = VG_J_STR;
+                t->esc = 0;
+                t->off = (uint32_t)(p - j->src);
+                t->len = (uint32_t)n;
+                *pp = p + n + 1;
+                return 0;
+            }
+        }
+    }
+#endif
+    return scan_string_any(j, pp, end, t);
 }
 
 static int scan_number(vg__json *j, const char **pp, const char *end, vg__jtok *t)

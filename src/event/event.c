@@ -476,12 +476,16 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
     return 0;
 }
 
+/* Whether ev has a field named exactly name (through the name hash buckets). */
 static int has_key(const vg_event *ev, const char *name)
 {
     size_t n = strlen(name);
-    for (size_t i = 0; i < ev->n; i++)
-        if (ev->fields[i].nlen == n && memcmp(ev->bytes + ev->fields[i].name, name, n) == 0)
+    uint32_t h = vg__hash_lower(name, n);
+    for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash == h && f->nlen == n && memcmp(ev->bytes + f->name, name, n) == 0)
             return 1;
+    }
     return 0;
 }
 

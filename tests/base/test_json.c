@@ -383,15 +383,16 @@ static void test_error_control_char(void **state)
     expect_error("\"\x1f\"", "control character in string", 1);
 }
 
-/* Strings are scanned in blocks of sixteen (or eight) bytes: a quote, an escape, a control
- * byte or the end of the input at every position of a block and of the block after, with the
- * document ending right after the string or a little later, must be found where it is. */
+/* Strings are scanned in blocks of sixteen (or eight) bytes, a short one in one block inline:
+ * a quote, an escape, a control byte or the end of the input at every position of a block and
+ * of the block after, with the document ending right after the string, a little later or a
+ * block later, must be found where it is. */
 static void test_string_block_edges(void **state)
 {
     (void)state;
     char doc[80];
     for (size_t at = 0; at < 40; at++) {
-        for (size_t pad = 0; pad < 3; pad++) {
+        for (size_t pad = 0; pad < 20; pad += pad < 2 ? 1 : 17) { /* 0, 1, 2, 19 */
             /* "aaa...a" followed by pad spaces: the closing quote at offset 1 + at */
             memset(doc, 'a', sizeof doc);
             doc[0] = '"';
