@@ -20,9 +20,10 @@
  *    and anything that gives nothing makes its OR give nothing. "Best" prefers the set whose
  *    shortest literal is longest, then the smaller set. An entry with no atoms is always
  *    evaluated. Literals are compiled per field into one Vectorscan database (caseless,
- *    single-match); an event scans only the fields some entry of its candidate lists has
- *    literals for (a bit set per list). Keyword literals (any field) are one more database,
- *    scanned once over all the event's values laid end to end.
+ *    single-match), except whole values (anchored at both ends), which are one hash table
+ *    keyed by field and folded text; an event scans (and looks up) only the fields some entry
+ *    of its candidate lists has literals for (a bit set per list). Keyword literals (any
+ *    field) are one more database, scanned once over all the event's values laid end to end.
  *
  * The index is built once per ruleset, by the first matcher that needs it, and shared read-only
  * by threads. Compiling the literal databases is most of the build; with a cache directory
@@ -251,10 +252,10 @@ static uint32_t field_id(builder *b, const char *name, size_t len)
         b->oom = 1;
         return 0;
     }
+    memset(f, 0, sizeof *f);
     f->name = vg__arena_strndup(&b->ix->arena, low, len);
     f->len = len;
     f->hash = vg__hash_lower(low, len);
-    f->db = NULL;
     uint32_t id = b->ix->n_fields++;
     if (!f->name || vg__smap_add(&b->ix->field_ids, f->name, len, id))
         b->oom = 1;
@@ -505,6 +506,48 @@ static void cache_store(const char *path, const hs_database_t *db)
     free(bytes); /* hs_serialize_database allocates with malloc (the default allocator) */
 }
 
+/* Is literal l looked up by hash instead of scanned: a whole value of one field, not too
+ * long? (Literals anchored at one end only stay in the scan: hashing every value's first and
+ * last bytes at each length cost more than it saved.) */
+static int whole(const vg__index *ix, const lit *l)
+{
+    return l->anchor == (VG_ANCHOR_START | VG_ANCHOR_END) && l->field != ix->any_field &&
+           l->len <= VG_WHOLE_MAX_LEN;
+}
+
+/* The table of whole-value literals, and each field's lengths of them: match.c looks a wanted
+ * value up when its length is one of them. */
+static int whole_table(builder *b)
+{
+    vg__index *ix = b->ix;
+    const lit *lits = b->lits.ptr;
+    uint32_t n = 0, cap = 16;
+    for (uint32_t l = 0; l < ix->n_literals; l++)
+        n += (uint32_t)whole(ix, &lits[l]);
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->wkey = calloc(cap, sizeof *ix->wkey);
+    ix->wlit = calloc(cap, sizeof *ix->wlit);
+    if (!ix->wkey || !ix->wlit)
+        return VG_ERR_NOMEM;
+    ix->wmask = cap - 1;
+    for (uint32_t l = 0; l < ix->n_literals; l++) {
+        const lit *x = &lits[l];
+        if (!whole(ix, x))
+            continue;
+        uint64_t key = vg__whole_key(x->field, x->text, x->len);
+        uint32_t slot = (uint32_t)key & ix->wmask;
+        while (ix->wkey[slot])
+            slot = (slot + 1) & ix->wmask;
+        ix->wkey[slot] = key;
+        ix->wlit[slot] = l;
+        vg__ifield *f = vg__index_field(ix, x->field);
+        f->wlen[x->len / 64] |= 1ull << (x->len % 64);
+        f->has_whole = 1;
+    }
+    return 0;
+}
+
 static int compile_dbs(builder *b)
 {
     const lit *lits = b->lits.ptr;
@@ -518,7 +561,7 @@ static int compile_dbs(builder *b)
             f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
         unsigned k = 0;
         for (size_t i = 0; i < n; i++) {
-            if (lits[i].field != f)
+            if (lits[i].field != f || whole(b->ix, &lits[i]))
                 continue;
             exprs[k] = lits[i].text;
             lens[k] = lits[i].len;
@@ -780,6 +823,8 @@ static int build(vg_ruleset *rs, vg__index *ix)
     if (!rc)
         rc = field_sets(&b);
     if (!rc)
+        rc = whole_table(&b);
+    if (!rc)
         rc = compile_dbs(&b);
     vg__vec_free(&b.lits);
     vg__smap_free(&b.lit_ids);
@@ -797,6 +842,8 @@ void vg__index_free(vg__index *ix)
     free(ix->fslot);
     free(ix->lit_len);
     free(ix->lit_anchor);
+    free(ix->wkey);
+    free(ix->wlit);
     vg__vec_free(&ix->fields_v);
     for (uint32_t l = 0; l < ix->n_lists; l++) {
         free(ix->lists[l]);

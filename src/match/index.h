@@ -31,13 +31,34 @@ typedef struct vg__entry {
 #define VG_ANCHOR_START 1u
 #define VG_ANCHOR_END   2u
 
+/* Whole-value literals (anchored at both ends) up to this long are looked up by hash, not
+ * scanned. */
+#define VG_WHOLE_MAX_LEN 255
+
 /* Field names the index knows (rules' mapped fields and route fields), lower-cased. */
 typedef struct vg__ifield {
     const char *name;
     size_t len;
     uint32_t hash;     /* vg__hash_lower(name), as events keep it per field */
     hs_database_t *db; /* literals searched in this field, or NULL */
+    /* the lengths of its whole-value literals that are looked up by hash (bit L: some is L
+     * bytes long); none: no lookup */
+    uint64_t wlen[(VG_WHOLE_MAX_LEN + 64) / 64];
+    int has_whole;
 } vg__ifield;
+
+/* The key of a whole value (folded) of field `field` in the table of whole-value literals:
+ * FNV-1a seeded with the field id, then mixed; never 0 (an empty slot). */
+static inline uint64_t vg__whole_key(uint32_t field, const char *v, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)field * 0x9e3779b97f4a7c15ull);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)v[i]) * 0x100000001b3ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+    return h | 1;
+}
 
 struct vg__index {
     vg__arena arena;
@@ -66,6 +87,10 @@ struct vg__index {
      * whose literals some entry of the list needs; only those fields are scanned */
     uint64_t *fbits;
     uint32_t fwords;
+    /* whole-value literals by vg__whole_key (open addressing; key 0: empty) and their ids */
+    uint64_t *wkey;
+    uint32_t *wlit;
+    uint32_t wmask;
     uint32_t *lit_len;   /* per literal id: its length in bytes */
     uint8_t *lit_anchor; /* per literal id: VG_ANCHOR_START / _END, checked on each hit */
     uint32_t n_literals;

@@ -124,6 +124,24 @@ static int on_keyword(unsigned id, unsigned long long from, unsigned long long t
     return on_literal(id, from, to, flags, ctx);
 }
 
+/* The whole-value literals of field fid equal to its folded value v (n bytes): one lookup when
+ * some literal of the field is n bytes long (slots with the same key hold more than one only
+ * on a hash collision, which at worst makes one more candidate). */
+static void whole_value(const vg__index *ix, vg__mscratch *s, uint32_t fid, const vg__ifield *x,
+                        const char *v, size_t n)
+{
+    if (n > VG_WHOLE_MAX_LEN || !(x->wlen[n / 64] >> (n % 64) & 1))
+        return;
+    uint64_t key = vg__whole_key(fid, v, n);
+    for (uint32_t slot = (uint32_t)key & ix->wmask; ix->wkey[slot]; slot = (slot + 1) & ix->wmask) {
+        uint32_t l = ix->wlit[slot];
+        if (ix->wkey[slot] == key && s->lit_gen[l] != s->gen) {
+            s->lit_gen[l] = s->gen;
+            s->hits[s->n_hits++] = l;
+        }
+    }
+}
+
 /* Field id of an event field (by its name hash, then its name), or UINT32_MAX. */
 static uint32_t field_of(const vg__index *ix, const vg_event *ev, const vg__field *f)
 {
@@ -228,11 +246,13 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         uint32_t id = field_of(ix, ev, f);
         if (id == UINT32_MAX || !(s->want[id / 64] >> (id % 64) & 1))
             continue;
-        hs_database_t *db = vg__index_field(ix, id)->db;
-        if (db) {
+        const vg__ifield *x = vg__index_field(ix, id);
+        if (x->db) {
             s->vlen = f->vlen;
-            hs_scan(db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
+            hs_scan(x->db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
         }
+        if (x->has_whole)
+            whole_value(ix, s, id, x, ev->low + f->lower, f->vlen);
     }
     /* candidates: entries of the literals found that are routed here, and the routed entries
      * that need no literal */

@@ -180,6 +180,11 @@ static void test_traps(void **state)
           "{" SYS "\"Image\":\"c:\\\\cmd.exe\",\"ParentImage\":\"c:\\\\tools\\\\p.exe\","
           "\"User\":\"admins\"}",
           "");
+    /* a whole value is looked up per field: the same text in another field is not it */
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\x\\\\cmd.exe\",\"ParentImage\":\"C:\\\\Tools\\\\p.exe\","
+          "\"User\":\"root\",\"Description\":\"admin\"}",
+          "");
     /* every group of an `and` must be found; `not` adds nothing */
     check(rs,
           "{" SYS "\"Image\":\"c:\\\\rcsi.exe\",\"Company\":\"Microsoft Corporation\","
