@@ -142,17 +142,38 @@ static void whole_value(const vg__index *ix, vg__mscratch *s, uint32_t fid, cons
     }
 }
 
-/* Field id of an event field (by its name hash, then its name), or UINT32_MAX. */
-static uint32_t field_of(const vg__index *ix, const vg_event *ev, const vg__field *f)
+/* Is n-byte name s, folded, the (folded) index field name low? Eight bytes at a time. */
+static int same_name(const char *low, const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, low + i, 8);
+        memcpy(&b, s + i, 8);
+        if (a != vg__lower8(b))
+            return 0;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)low[i] != vg__lower((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* Field id of an event field if the index knows it and wants it scanned for this event (by its
+ * name hash, then its name), or UINT32_MAX. Unwanted slots are passed over without comparing
+ * names: the field is either that one (not wanted) or a later one in the probe chain. */
+static uint32_t wanted_field(const vg__index *ix, const uint64_t *want, const vg_event *ev,
+                             const vg__field *f)
 {
     for (uint32_t h = f->nhash & ix->fmask;; h = (h + 1) & ix->fmask) {
         uint32_t v = ix->fslot[h];
         if (!v)
             return UINT32_MAX;
-        const vg__ifield *x = vg__index_field(ix, v - 1);
-        if (x->hash == f->nhash && x->len == f->nlen &&
-            vg__str_ieq((vg__str){x->name, x->len}, vg__field_name(ev, f)))
-            return v - 1;
+        uint32_t id = v - 1;
+        const vg__ifield *x = vg__index_field(ix, id);
+        if (x->hash == f->nhash && x->len == f->nlen && (want[id / 64] >> (id % 64) & 1) &&
+            same_name(x->name, ev->bytes + f->name, f->nlen))
+            return id;
     }
 }
 
@@ -243,8 +264,8 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         const vg__field *f = &ev->fields[i];
         if (f->type == VG_VAL_NULL || !f->vlen)
             continue;
-        uint32_t id = field_of(ix, ev, f);
-        if (id == UINT32_MAX || !(s->want[id / 64] >> (id % 64) & 1))
+        uint32_t id = wanted_field(ix, s->want, ev, f);
+        if (id == UINT32_MAX)
             continue;
         const vg__ifield *x = vg__index_field(ix, id);
         if (x->db) {
