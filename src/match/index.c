@@ -8,13 +8,14 @@
  *    event-ID condition); the rest go to an always-list. An event looks up its own channel and
  *    event ID and sees only those entries (their full route conditions are still checked).
  *
- * 2. Required literals ("atoms", after YARA). For every entry we derive a set of (field,
- *    literal) such that the rule cannot match unless at least one literal occurs, ignoring
- *    case, in that field of the event. The derivation follows the condition tree: a value
- *    gives its longest wildcard-free run; an item (field: values) is an OR over its values,
- *    or for `all` the best single written value; a map (AND of items) takes its best item; a
- *    search (OR of maps) the union; `and` the best side, `or` / `1 of` the union, `all of` the
- *    best operand; a regular expression gives the longest run of plain text of its top-level
+ * 2. Required literals ("atoms", after YARA). For every entry we derive up to four groups of
+ *    (field, literal) such that the rule cannot match unless each group has a literal that
+ *    occurs, ignoring case, in its field of the event. The derivation follows the condition
+ *    tree: a value gives its longest wildcard-free run; an item (field: values) is an OR over
+ *    its values, or for `all` the best single written value; a map (AND of items), `and` and
+ *    `all of` keep the groups of every side (the most selective four); a search (OR of maps),
+ *    `or` and `1 of` keep, for each group of one side, its union with the other side's best
+ *    group (req_or); a regular expression gives the longest run of plain text of its top-level
  *    concatenation (regex_atom, from vg__regex_runs); keywords give literals searched in every
  *    field; `not`, `neq`, `exists`, null, CIDR, numbers and field references give nothing,
  *    and anything that gives nothing makes its OR give nothing. "Best" prefers the set whose
@@ -140,8 +141,8 @@ static void aset_best(aset *dst, aset *src)
 }
 
 /* A requirement: every group must have one of its literals in the event (an AND of ORs). `and`
- * keeps the groups of both sides (the VG_INDEX_MAX_GROUPS most selective), `or` keeps one
- * group, the union of each side's best. */
+ * keeps the groups of both sides (the VG_INDEX_MAX_GROUPS most selective), `or` the unions of
+ * each group of one side with the best group of the other (req_or). */
 typedef struct req {
     int none; /* nothing is required */
     aset g[VG_INDEX_MAX_GROUPS];
@@ -216,7 +217,19 @@ static void req_and(req *x, req *y)
     y->ng = 0;
 }
 
-/* x OR y (consumes y): the union of the best group of each side. */
+/* A copy of s (marks b->oom when out of memory). */
+static aset aset_copy(builder *b, const aset *s)
+{
+    aset c = {s->none, NULL, 0, 0};
+    for (size_t i = 0; i < s->n; i++)
+        aset_add(b, &c, s->a[i]);
+    return c;
+}
+
+/* x OR y (consumes y). Whatever group Gi of x and Hj of y, x implies Gi and y implies Hj, so
+ * x OR y implies Gi u Hj: keep Gi u Hbest for each group of x and Gbest u Hj for each group of
+ * y (the VG_INDEX_MAX_GROUPS most selective), so that a rule such as "(a and b) or c" needs
+ * (a or c) and (b or c), not only the weaker of the two. */
 static void req_or(builder *b, req *x, req *y)
 {
     if (x->none || y->none) {
@@ -226,13 +239,22 @@ static void req_or(builder *b, req *x, req *y)
         return;
     }
     int bx = req_best(x), by = req_best(y);
-    aset u = x->g[bx];
-    x->g[bx] = (aset){0};
-    aset_union(b, &u, &y->g[by]);
-    y->g[by] = (aset){0};
+    req out = req_none();
+    for (int side = 0; side < 2; side++) {
+        const req *p = side ? y : x, *q = side ? x : y;
+        int best = side ? bx : by;
+        for (int i = 0; i < p->ng; i++) {
+            if (side && i == by)
+                continue; /* Gbest u Hbest: already made from x's side */
+            aset u = aset_copy(b, &p->g[i]), w = aset_copy(b, &q->g[best]);
+            aset_union(b, &u, &w);
+            req one = req_of(u);
+            req_and(&out, &one);
+        }
+    }
     req_free(x);
     req_free(y);
-    *x = req_of(u);
+    *x = out;
 }
 
 /* Field id for a (mapped) field name; adds it when new. */

@@ -4,10 +4,11 @@
  * Each rule here has a trap for the prefilter: a regular expression whose text holds
  * characters that are not literal in the event ({1000,}, \x41, \cA, \012, \p{L}), a value whose
  * literal is anchored to the start or end of the value and also occurs elsewhere, an `and` of
- * selections whose literals must all be found (groups), `not`, keywords and `all`. Every rule is
- * evaluated through the index and exhaustively on events made to match and not to match it; the
- * two must agree, and the expected answer is written next to each event. The regular
- * expressions of test_regex_runs probe the runs of plain text that gate PCRE2.
+ * selections whose literals must all be found (groups), an `or` of such an `and` (groups built
+ * from both sides), `not`, keywords and `all`. Every rule is evaluated through the index and
+ * exhaustively on events made to match and not to match it; the two must agree, and the
+ * expected answer is written next to each event. The regular expressions of test_regex_runs
+ * probe the runs of plain text that gate PCRE2.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,7 +59,12 @@ static const char rules[] =
     "title: allmod\nid: 00000000-0000-0000-0000-000000000008\n"
     "logsource: {category: process_creation, product: windows}\n"
     "detection:\n  a: {CommandLine|contains|all: ['-nop', 'hidden', '-enc']}\n"
-    "  condition: a\n";
+    "  condition: a\n"
+    "---\n"
+    "title: orgroups\nid: 00000000-0000-0000-0000-000000000011\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Image|contains: 'alpha'}\n  b: {CommandLine|contains: 'bravo'}\n"
+    "  c: {CommandLine|contains: 'charlie'}\n  condition: (a and b) or c\n";
 
 /* Regular expressions are run only when their runs of plain text are in the value, in order,
  * and one made of runs and `.*` alone is decided by that on printable ASCII (src/sigma/value.c):
@@ -145,7 +151,7 @@ static void test_traps(void **state)
     vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
     assert_int_equal(vg_ruleset_add_buffer(rs, rules, sizeof rules - 1, "traps.yml", d), 0);
     assert_int_equal(vg_ruleset_finalize(rs, d), 0);
-    assert_int_equal(vg_ruleset_count(rs), 8);
+    assert_int_equal(vg_ruleset_count(rs), 9);
     /* {40,} is a count, not the text "40," */
     check(rs,
           "{" SYS "\"Image\":\"C:\\\\Windows\\\\powershell.exe\",\"CommandLine\":"
@@ -201,6 +207,11 @@ static void test_traps(void **state)
     check(rs, "{" SYS "\"Image\":\"c:\\\\x.exe\",\"Description\":\"MimiKatz tool\"}", "keywords");
     check(rs, "{" SYS "\"Image\":\"c:\\\\a.dll\",\"CommandLine\":\"-nop -enc hidden\"}", "allmod");
     check(rs, "{" SYS "\"Image\":\"c:\\\\a.dll\",\"CommandLine\":\"-nop -enc\"}", "");
+    /* (a and b) or c needs (a or c) and (b or c): each way in, and neither half alone */
+    check(rs, "{" SYS "\"Image\":\"c:\\\\alpha.dll\",\"CommandLine\":\"bravo\"}", "orgroups");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\x.dll\",\"CommandLine\":\"charlie\"}", "orgroups");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\alpha.dll\",\"CommandLine\":\"x\"}", "");
+    check(rs, "{" SYS "\"Image\":\"c:\\\\x.dll\",\"CommandLine\":\"bravo\"}", "");
     vg_ruleset_free(rs);
     vg_diags_free(d);
 }
