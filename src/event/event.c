@@ -115,6 +115,16 @@ static void copy_fold(char *dst, char *low, const char *src, size_t n)
         memcpy(dst + n - 8, &w, 8);
         w = vg__lower8(w);
         memcpy(low + n - 8, &w, 8);
+    } else if (n >= 4 && n < 8) { /* four to seven: two four-byte words that may overlap */
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+        a = (uint32_t)vg__lower8(a);
+        b = (uint32_t)vg__lower8(b);
+        memcpy(low, &a, 4);
+        memcpy(low + n - 4, &b, 4);
     } else {
         for (; i < n; i++) {
             dst[i] = src[i];
@@ -123,6 +133,27 @@ static void copy_fold(char *dst, char *low, const char *src, size_t n)
     }
     dst[n] = 0;
     low[n] = 0;
+}
+
+/* memcpy for a field name, most of which are short: up to sixteen bytes with two loads that
+ * may overlap, without a call. */
+static inline void copy_name(char *dst, const char *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else {
+        memcpy(dst, src, n);
+    }
 }
 
 /* Room for n more fields with bytes bytes of names and values in all. */
@@ -157,8 +188,7 @@ void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, 
     vg__field *f = &ev->fields[ev->n];
     char *d = ev->bytes + ev->used;
     f->name = (uint32_t)ev->used;
-    if (nlen)
-        memcpy(d, name, nlen);
+    copy_name(d, name, nlen);
     d[nlen] = 0;
     f->value = (uint32_t)(ev->used + nlen + 1);
     /* matching folds each value once here instead of once per rule */
