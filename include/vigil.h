@@ -447,11 +447,14 @@ void vg_input_close(vg_input *in);
 /* Reading one large file with several threads. vg_input_split cuts a plain (uncompressed,
  * seekable) JSON-lines file into at most `parts` ranges that begin at line starts: start[k]
  * is each range's byte offset, lines[k] the number of lines before it (so line numbers stay
- * those of the whole file); *n is how many ranges there are (fewer for a small file). Returns
- * VG_ERR_INVAL for anything else (EVTX, zip, gzip, standard input), VG_ERR_IO / VG_ERR_NOENT
- * when it cannot be read. vg_input_open_range opens [start, end) of such a file (end 0: to
- * the end) as vg_input_open would open the whole file; events, diagnostics and
- * vg_input_info name the file and its true line numbers and offsets. */
+ * those of the whole file); *n is how many ranges there are (fewer for a small file). An
+ * EVTX file is cut between whole chunks into ranges with about as many bytes of records each
+ * (lines[k] 0; a file of one chunk is one range). Returns VG_ERR_INVAL for anything else (zip,
+ * gzip, standard input), VG_ERR_IO / VG_ERR_NOENT when it cannot be read.
+ * vg_input_open_range opens [start, end) of such a file (end 0: to the end; for EVTX both 0
+ * or chunk starts, else VG_ERR_INVAL) as vg_input_open would open the whole file; events,
+ * diagnostics and vg_input_info name the file and its true line numbers, record numbers and
+ * offsets (a damaged EVTX file header is reported by the range that starts at 0 only). */
 int vg_input_split(const char *path, unsigned parts, uint64_t *start, uint64_t *lines, unsigned *n);
 int vg_input_open_range(const char *path, vg_json_form form, uint64_t start, uint64_t end,
                         uint64_t lines_before, vg_diags *diags, vg_input **out);

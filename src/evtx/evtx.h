@@ -277,6 +277,16 @@ void vg__evtx_plans_free(vg__evtx_plans *pl);
  * the event's cache has one (use_plans 0: always render). */
 int vg__evtx_fill(int use_plans, vg__evtx_chunk *c, const vg__xnode *root, vg__evtx_esink *es,
                   vg_event *ev, int *sink_rc, const char **why);
+/* A reader of chunks [first, end) of the file at path (end 0: to the last chunk), for
+ * vg_input_open_range: records, info and diagnostics are those the whole file's reader gives
+ * for these chunks (absolute chunk numbers and offsets), except that only a range starting at
+ * chunk 0 reports a damaged file header. VG_ERR_INVAL if end <= first; else as vg_evtx_open. */
+int vg__evtx_open_chunks(const char *path, vg_diags *diags, uint64_t first, uint64_t end,
+                         vg_evtx **out);
+/* Cut the file at path into at most parts ranges of whole chunks with about as many bytes of
+ * records each (read from the chunk headers; the file header goes with the first): start[k]
+ * is the byte offset of range k (0, then chunk starts), *n how many. 0 or a VG_ERR_*. */
+int vg__evtx_split(const char *path, unsigned parts, uint64_t *start, unsigned *n);
 /* Whether reader r fills events from plans (the default) or renders every record. */
 void vg__evtx_set_plans(vg_evtx *r, int on);
 /* Records ev's plan cache filled from a plan, recorded a plan from, and rendered (no plan, or

@@ -1,6 +1,8 @@
 /*
  * file.c - the EVTX reader: file header, chunk iteration, checksums, record framing, and the
- * public vg_evtx_* functions.
+ * public vg_evtx_* functions. Chunks are self-contained, so a reader may also be given a range
+ * of them (vg__evtx_open_chunks), and vg__evtx_split cuts a file into ranges with about as
+ * many bytes of records each, for threads sharing one large file (docs/evtx.md).
  *
  * Layout (all little-endian). File header, 4 KiB: "ElfFile\0", first/last chunk numbers, next
  * record id, header size 128, minor/major version (1|2 / 3), header block size 4096, chunk
@@ -204,7 +206,9 @@ static int all_zero(const uint8_t *p, size_t n)
 
 #define HEAD (VG__EVTX_FILE_HEADER + 8) /* bytes check_file_header reads */
 
-/* Check the file header; returns 0 or VG_ERR_SYNTAX (not EVTX at all). */
+/* Check the file header; returns 0 or VG_ERR_SYNTAX (not EVTX at all). A reader of a chunk
+ * range that does not start at chunk 0 (vg__evtx_open_chunks) leaves the warnings about the
+ * header to the reader of the first range. */
 static int check_file_header(vg_evtx *r)
 {
     const uint8_t *h = r->p;
@@ -216,6 +220,8 @@ static int check_file_header(vg_evtx *r)
              "not an EVTX file: no file or chunk signature");
         return VG_ERR_SYNTAX;
     }
+    if (r->next_chunk > 0)
+        return 0;
     if (!sig)
         diag(r, VG_ERR_CORRUPT, VG_SEV_WARNING, 0, 0, 0,
              "bad file header signature; reading the chunks anyway");
@@ -247,9 +253,10 @@ static int setup(vg_evtx *r, const char *name, vg_diags *diags)
         return VG_ERR_NOMEM;
     vg__evtx_chunk_init(r->c);
     vg__buf_init(&r->json);
-    r->n_chunks = r->len > VG__EVTX_FILE_HEADER
-                      ? (r->len - VG__EVTX_FILE_HEADER + VG__EVTX_CHUNK - 1) / VG__EVTX_CHUNK
-                      : 0;
+    uint64_t n = r->len > VG__EVTX_FILE_HEADER
+                     ? (r->len - VG__EVTX_FILE_HEADER + VG__EVTX_CHUNK - 1) / VG__EVTX_CHUNK
+                     : 0;
+    r->n_chunks = r->n_chunks && r->n_chunks < n ? r->n_chunks : n; /* set: a range's end */
     return check_file_header(r);
 }
 
@@ -274,12 +281,15 @@ int vg_evtx_open_buffer(const void *buf, size_t len, const char *name, vg_diags 
     return 0;
 }
 
-int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out)
+/* Open path to read chunks [first, end) (end 0: to the last). */
+static int open_file(const char *path, vg_diags *diags, uint64_t first, uint64_t end, vg_evtx **out)
 {
     *out = NULL;
     vg_evtx *r = calloc(1, sizeof *r);
     if (!r)
         return VG_ERR_NOMEM;
+    r->next_chunk = first;
+    r->n_chunks = end;
     size_t size;
     int err = 0, rc = vg__file_open_pieces(path, VG_EVTX_MAX_FILE, &r->fd, &size, &r->map);
     if (!rc && r->fd >= 0) {
@@ -311,6 +321,73 @@ int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out)
     }
     *out = r;
     return 0;
+}
+
+int vg_evtx_open(const char *path, vg_diags *diags, vg_evtx **out)
+{
+    return open_file(path, diags, 0, 0, out);
+}
+
+int vg__evtx_open_chunks(const char *path, vg_diags *diags, uint64_t first, uint64_t end,
+                         vg_evtx **out)
+{
+    *out = NULL;
+    if (end && end <= first)
+        return VG_ERR_INVAL;
+    return open_file(path, diags, first, end, out);
+}
+
+/* What reading chunk i costs, for vg__evtx_split: the bytes of its header and records (a
+ * damaged header counts as a full chunk: its records may still be read; a chunk of zeros,
+ * preallocated and never written, as its header). h holds the first got bytes of it. */
+static uint64_t chunk_weight(const uint8_t *h, size_t got)
+{
+    if (got < 52 || memcmp(h, "ElfChnk", 8) != 0)
+        return VG__EVTX_CHUNK_HDR;
+    uint32_t free_off = vg__evtx_le32(h + 48);
+    return free_off >= VG__EVTX_CHUNK_HDR && free_off <= VG__EVTX_CHUNK ? free_off : VG__EVTX_CHUNK;
+}
+
+int vg__evtx_split(const char *path, unsigned parts, uint64_t *start, unsigned *n)
+{
+    *n = 0;
+    int fd = -1;
+    size_t size = 0;
+    vg__filemap map;
+    int rc = vg__file_open_pieces(path, VG_EVTX_MAX_FILE, &fd, &size, &map);
+    if (rc)
+        return rc;
+    uint64_t n_chunks = fd >= 0 && size > VG__EVTX_FILE_HEADER
+                            ? (size - VG__EVTX_FILE_HEADER + VG__EVTX_CHUNK - 1) / VG__EVTX_CHUNK
+                            : 0;
+    uint64_t *cum = n_chunks ? malloc((n_chunks + 1) * sizeof *cum) : NULL;
+    if (n_chunks && !cum)
+        rc = VG_ERR_NOMEM;
+    /* cum[i]: the weight of the chunks before chunk i; only the first 52 bytes of each chunk
+     * (signature and free space offset) are read */
+    if (cum)
+        cum[0] = 0;
+    for (uint64_t i = 0; i < n_chunks && !rc; i++) {
+        uint8_t h[52];
+        int err;
+        size_t got = read_at(fd, h, sizeof h, VG__EVTX_FILE_HEADER + i * VG__EVTX_CHUNK, &err);
+        cum[i + 1] = cum[i] + chunk_weight(h, got);
+    }
+    if (parts > n_chunks)
+        parts = n_chunks ? (unsigned)n_chunks : 1;
+    if (!rc) {
+        /* range k starts at the first chunk with at least k / parts of the weight before it */
+        start[0] = 0;
+        *n = 1;
+        for (uint64_t i = 1; i < n_chunks && *n < parts; i++)
+            if (cum[i] * parts >= cum[n_chunks] * *n)
+                start[(*n)++] = VG__EVTX_FILE_HEADER + i * VG__EVTX_CHUNK;
+    }
+    free(cum);
+    if (fd >= 0)
+        close(fd);
+    vg__file_unmap(&map);
+    return rc;
 }
 
 void vg_evtx_close(vg_evtx *r)

@@ -9,7 +9,8 @@
  * to zip.c, which reads each member through an input of its own: a JSON-lines member gives
  * its bytes to the same line reader in place of zlib (src_gets below). A plain file can also
  * be cut into line-aligned ranges (vg_input_split) and each range read by its own input
- * (vg_input_open_range), so several threads share one large file.
+ * (vg_input_open_range), so several threads share one large file; an EVTX file is cut the
+ * same way between whole chunks (src/evtx/file.c: vg__evtx_split, vg__evtx_open_chunks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <zlib.h>
 
 #include "../base/base.h"
+#include "../evtx/evtx.h"
 #include "input.h"
 
 struct vg_input {
@@ -119,10 +121,24 @@ static int plain_file(const char *path, uint64_t *size)
     return f && !(got == 2 && m[0] == 0x1f && m[1] == 0x8b);
 }
 
+/* Is path a regular EVTX file? */
+static int evtx_file(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+           magic_of(path) == 'e';
+}
+
 int vg_input_split(const char *path, unsigned parts, uint64_t *start, uint64_t *lines, unsigned *n)
 {
     uint64_t size = 0;
     *n = 0;
+    if (parts && evtx_file(path)) { /* whole chunks: each has its own names and templates */
+        int rc = vg__evtx_split(path, parts, start, n);
+        for (unsigned k = 0; k < *n; k++)
+            lines[k] = 0;
+        return rc;
+    }
     if (!parts || !plain_file(path, &size))
         return VG_ERR_INVAL;
     int fd = open(path, O_RDONLY);
@@ -169,6 +185,24 @@ int vg_input_open_range(const char *path, vg_json_form form, uint64_t start, uin
 {
     *out = NULL;
     uint64_t size = 0;
+    if (evtx_file(path)) {
+        /* chunk numbers from byte offsets, which must be 0 or chunk starts */
+        uint64_t h = VG__EVTX_FILE_HEADER, c = VG__EVTX_CHUNK;
+        if ((start && (start < h || (start - h) % c)) || (end && (end < h || (end - h) % c)))
+            return VG_ERR_INVAL;
+        uint64_t first = start ? (start - h) / c : 0, last = end ? (end - h) / c : 0;
+        vg_input *in = new_input(path, form, diags);
+        if (!in)
+            return VG_ERR_NOMEM;
+        in->kind = VG_INPUT_EVTX;
+        int rc = vg__evtx_open_chunks(path, diags, first, last, &in->evtx);
+        if (rc) {
+            vg_input_close(in);
+            return rc;
+        }
+        *out = in;
+        return 0;
+    }
     if (!plain_file(path, &size))
         return VG_ERR_INVAL;
     int rc = vg_input_open(path, form, diags, out);

@@ -41,12 +41,22 @@
     "\"Count\":3}}}\n"
 
 typedef struct result {
-    vg__buf json;  /* one line per record */
-    vg__buf diags; /* one line per diagnostic: object|offset|message */
+    vg__buf json;   /* one line per record */
+    vg__buf diags;  /* one line per diagnostic: object|offset|message */
+    vg__buf places; /* one line per record: its byte offset in the file */
     int open_rc;
     int records;
     vg_evtx_record_info first;
 } result;
+
+static void add_diags(result *r, const vg_diags *d)
+{
+    for (size_t i = 0; i < vg_diags_count(d); i++) {
+        const vg_diag *g = vg_diags_get(d, i);
+        vg__buf_printf(&r->diags, "%s|%llu|%s\n", g->object ? g->object : "-",
+                       (unsigned long long)g->offset, g->message);
+    }
+}
 
 /* Read every record of buf, in place (vg_evtx_open_buffer) or (path) from a file holding it
  * (vg_evtx_open: the file is read a chunk at a time); each record's event must equal
@@ -65,6 +75,7 @@ static void read_all(const uint8_t *buf, size_t len, const char *path, result *r
         assert_int_equal(vg_evtx_record_json(x, &j, &n), 0);
         vg__buf_add(&r->json, j, n);
         vg__buf_addc(&r->json, '\n');
+        vg__buf_printf(&r->places, "%llu\n", (unsigned long long)info.offset);
         if (!r->records++)
             r->first = info;
         int jrc = vg_event_from_json(ev2, j, n, VG_JSON_EVTX, NULL, NULL, 0);
@@ -79,45 +90,104 @@ static void read_all(const uint8_t *buf, size_t len, const char *path, result *r
             assert_memory_equal(va.ptr, vb.ptr, va.len);
         }
     }
-    for (size_t i = 0; i < vg_diags_count(d); i++) {
-        const vg_diag *g = vg_diags_get(d, i);
-        vg__buf_printf(&r->diags, "%s|%llu|%s\n", g->object ? g->object : "-",
-                       (unsigned long long)g->offset, g->message);
-    }
+    add_diags(r, d);
     vg_evtx_close(x);
     vg_diags_free(d);
     vg_event_free(ev);
     vg_event_free(ev2);
     vg__buf_addc(&r->json, 0);
     vg__buf_addc(&r->diags, 0);
+    vg__buf_addc(&r->places, 0);
 }
 
 static void done(result *r)
 {
     vg__buf_free(&r->json);
     vg__buf_free(&r->diags);
+    vg__buf_free(&r->places);
+}
+
+/* Read the file at path as vg_input_split cuts it into at most parts ranges of whole chunks,
+ * each range with its own input (vg_input_open_range), one after another; returns how many
+ * ranges there were. Every range but the first starts at a chunk. */
+static unsigned read_ranges(const char *path, unsigned parts, result *r)
+{
+    memset(r, 0, sizeof *r);
+    uint64_t start[16], lines[16];
+    unsigned n = 0;
+    assert_true(parts <= 16);
+    assert_int_equal(vg_input_split(path, parts, start, lines, &n), 0);
+    assert_true(n >= 1 && n <= parts);
+    vg_event *ev = vg_event_new();
+    for (unsigned k = 0; k < n; k++) {
+        assert_true(k == 0 ? start[k] == 0
+                           : start[k] > start[k - 1] && (start[k] - 4096) % 65536 == 0);
+        assert_true(lines[k] == 0);
+        vg_diags *d = vg_diags_new();
+        vg_input *in = NULL;
+        r->open_rc = vg_input_open_range(path, VG_JSON_AUTO, start[k], k + 1 < n ? start[k + 1] : 0,
+                                         0, d, &in);
+        vg_input_info info;
+        while (in && vg_input_next(in, ev, &info) == 1) {
+            const char *j;
+            size_t len;
+            assert_int_equal(vg_input_json(in, &j, &len), 0);
+            vg__buf_add(&r->json, j, len);
+            vg__buf_addc(&r->json, '\n');
+            vg__buf_printf(&r->places, "%llu\n", (unsigned long long)info.offset);
+            r->records++;
+        }
+        add_diags(r, d);
+        vg_input_close(in);
+        vg_diags_free(d);
+    }
+    vg_event_free(ev);
+    vg__buf_addc(&r->json, 0);
+    vg__buf_addc(&r->diags, 0);
+    vg__buf_addc(&r->places, 0);
+    return n;
 }
 
 /* read_all both ways: the file reader must give the same records, record places and
  * diagnostics as the reader of the buffer (which r then holds). */
-static void run(const uint8_t *buf, size_t len, result *r)
+static void write_tmp(const uint8_t *buf, size_t len, char *path)
 {
-    char path[] = "/tmp/vigil-test-evtx-XXXXXX";
+    strcpy(path, "/tmp/vigil-test-evtx-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *o = fdopen(fd, "wb");
     assert_non_null(o);
     assert_int_equal(fwrite(buf, 1, len, o), len);
     assert_int_equal(fclose(o), 0);
+}
+
+static void run(const uint8_t *buf, size_t len, result *r)
+{
+    char path[32];
+    write_tmp(buf, len, path);
     result fr;
     read_all(buf, len, NULL, r);
     read_all(NULL, 0, path, &fr);
-    unlink(path);
     assert_int_equal(fr.open_rc, r->open_rc);
     assert_string_equal(fr.json.ptr, r->json.ptr);
     assert_string_equal(fr.diags.ptr, r->diags.ptr);
+    assert_string_equal(fr.places.ptr, r->places.ptr);
     assert_int_equal(fr.records, r->records);
     assert_memory_equal(&fr.first, &r->first, sizeof fr.first);
+    /* read in ranges of chunks, as `vigil scan` shares a large file between workers: the same
+     * records, places and diagnostics, in the same order (a file without the file signature
+     * is not EVTX to vg_input) */
+    for (unsigned parts = 2; parts <= 5 && !fr.open_rc && len >= 8 && !memcmp(buf, "ElfFile", 8);
+         parts++) {
+        result rr;
+        read_ranges(path, parts, &rr);
+        assert_int_equal(rr.open_rc, 0);
+        assert_string_equal(rr.json.ptr, fr.json.ptr);
+        assert_string_equal(rr.diags.ptr, fr.diags.ptr);
+        assert_string_equal(rr.places.ptr, fr.places.ptr);
+        done(&rr);
+    }
+    unlink(path);
     done(&fr);
 }
 
@@ -455,6 +525,109 @@ static void test_truncated(void **state)
     free(f);
 }
 
+/* A file cut into ranges of chunks (vg_input_split, vg_input_open_range) reads as the whole
+ * file does (run compares them for every file of these tests); here nine chunks, two of them
+ * preallocated (zeros), one with a broken header, one with a broken record byte and the last
+ * cut short: each problem is reported once, with its chunk and offset, by the range that
+ * holds it. Cuts follow the bytes of records, not the chunk count. */
+static void test_ranges(void **state)
+{
+    (void)state;
+    eb_chunk *c[9];
+    uint64_t id = 1;
+    for (int k = 0; k < 9; k++) {
+        c[k] = malloc(sizeof *c[k]);
+        eb_chunk_init(c[k]);
+        uint32_t def = 0;
+        for (int i = 0; i < 1 + k % 3; i++, id++) {
+            char image[32];
+            snprintf(image, sizeof image, "p%llu.exe", (unsigned long long)id);
+            def = eb_std_record(c[k], id, def, image);
+        }
+        eb_chunk_finish(c[k]);
+    }
+    size_t len;
+    uint8_t *f = eb_file(c, 9, &len);
+    for (int k = 0; k < 9; k++)
+        free(c[k]);
+    memset(f + 4096 + 1 * 65536, 0, 65536); /* chunks 1 and 6: preallocated */
+    memset(f + 4096 + 6 * 65536, 0, 65536);
+    f[124] ^= 0xff;                               /* the file header's checksum */
+    f[4096 + 3 * 65536 + 124] ^= 0xff;            /* chunk 3: header checksum */
+    uint8_t *p = f + 4096 + 5 * 65536;            /* chunk 5: a byte of its first record's data */
+    while (memcmp(p, "p\0001\0000\0.\0", 8) != 0) /* p10.exe */
+        p++;
+    p[0] = 'q';
+    uint32_t rec8 = 4096 + 8 * 65536 + 512; /* chunk 8: its first record and 10 bytes */
+    size_t cut = rec8 + (f[rec8 + 4] | f[rec8 + 5] << 8) + 10;
+    result r;
+    run(f, cut, &r);
+    const char *d = r.diags.ptr;
+    assert_true(strncmp(d, "-|124|file header checksum mismatch", 35) == 0); /* once */
+    assert_null(strstr(d + 35, "file header"));
+    assert_non_null(strstr(d, "chunk 3|200828|chunk header checksum mismatch"));
+    assert_non_null(strstr(d, "chunk 5|331828|chunk data checksum mismatch"));
+    assert_non_null(strstr(d, "chunk 8|"));
+    assert_int_equal(r.records, 1 + 3 + 2 + 3 + 2 + 1); /* chunks 0 2 4 5 7 8 */
+
+    char path[32];
+    write_tmp(f, cut, path);
+    uint64_t start[16], lines[16];
+    unsigned n = 0;
+    assert_int_equal(vg_input_split(path, 16, start, lines, &n), 0);
+    assert_true(n >= 5 && n <= 9); /* at most one range per chunk */
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t end = k + 1 < n ? start[k + 1] : cut, chunk5 = 4096 + 5 * 65536;
+        /* each range alone: the chunk 5 problem belongs to the range of chunk 5 only */
+        vg_diags *dg = vg_diags_new();
+        vg_input *in = NULL;
+        assert_int_equal(vg_input_open_range(path, VG_JSON_AUTO, start[k],
+                                             k + 1 < n ? start[k + 1] : 0, 0, dg, &in),
+                         0);
+        vg_input_info info;
+        while (vg_input_next(in, NULL, &info) == 1)
+            assert_true(info.offset >= start[k] && info.offset < end);
+        int has5 = 0;
+        for (size_t i = 0; i < vg_diags_count(dg); i++) {
+            const char *o = vg_diags_get(dg, i)->object;
+            has5 |= o && strcmp(o, "chunk 5") == 0;
+        }
+        assert_int_equal(has5, start[k] <= chunk5 && chunk5 < end);
+        vg_input_close(in);
+        vg_diags_free(dg);
+    }
+    vg_input *in = NULL;
+    assert_int_equal(vg_input_open_range(path, VG_JSON_AUTO, 4097, 0, 0, NULL, &in), VG_ERR_INVAL);
+    assert_int_equal(
+        vg_input_open_range(path, VG_JSON_AUTO, 4096 + 65536, 4096 + 65536, 0, NULL, &in),
+        VG_ERR_INVAL);
+    assert_null(in);
+    unlink(path);
+    done(&r);
+
+    /* one chunk full of records, then seven preallocated: two ranges are the full chunk and
+     * the rest */
+    eb_chunk *one = malloc(sizeof *one);
+    eb_chunk_init(one);
+    uint32_t def = 0;
+    for (uint64_t i = 1; i <= 100; i++)
+        def = eb_std_record(one, i, def, "x.exe");
+    eb_chunk_finish(one);
+    eb_chunk *zero = calloc(1, sizeof *zero);
+    eb_chunk *list[8] = {one, zero, zero, zero, zero, zero, zero, zero};
+    uint8_t *g = eb_file(list, 8, &len);
+    memset(g + 4096 + 65536, 0, 7 * 65536);
+    write_tmp(g, len, path);
+    assert_int_equal(vg_input_split(path, 2, start, lines, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(start[1], 4096 + 65536);
+    unlink(path);
+    free(one);
+    free(zero);
+    free(g);
+    free(f);
+}
+
 /* Records 1-3 in one chunk; then fix the checksums after poking. */
 static void refinish(uint8_t *f, size_t chunk)
 {
@@ -617,6 +790,17 @@ static void test_fuzz_corpus(void **state)
         result r;
         run(f, len, &r);
         done(&r);
+        if (data[0] & 1) { /* the chunk between two intact ones: run reads it in ranges too */
+            size_t one;
+            uint8_t *g = std_file(1, 1, &one), *h = calloc(1, 4096 + 3 * 65536);
+            memcpy(h, g, one);
+            memcpy(h + 4096 + 65536, f + 4096, len - 4096);
+            memcpy(h + 4096 + 2 * 65536, g + 4096, 65536);
+            run(h, 4096 + 3 * 65536, &r);
+            done(&r);
+            free(g);
+            free(h);
+        }
         free(f);
         free(data);
         n++;
@@ -899,6 +1083,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_chunk_crc),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_broken_template_offset),
+        cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_past_the_records),
 #ifdef VG_FUZZ_CORPUS
         cmocka_unit_test(test_fuzz_corpus),
