@@ -9,9 +9,10 @@
  * stable JSON schema). A summary follows: events and files read, matches by level, the top
  * rules and, per host, the ATT&CK tactics seen. On a terminal a progress line shows files,
  * events per second, matches and an estimate of the time left. Files are shared out to one
- * worker thread per core (each with its own matcher, event and inventory); rows and counters
- * are added under one lock, and since rows are sorted at the end the output does not depend
- * on the schedule.
+ * worker thread per core (each with its own matcher, event and inventory), largest first, and
+ * a large JSON-lines or EVTX file in ranges read by all of them; rows and counters are added
+ * under one lock, and since rows are sorted at the end the output does not depend on the
+ * schedule.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +45,69 @@ static void add_file(scan_state *st, const char *path, long long size)
     st->total_bytes += size;
 }
 
-/* With several workers, a plain JSON-lines file of st->split_bytes or more becomes one work
- * item per worker, each a line-aligned range of it (vg_input_split), so that one large file
- * keeps every core busy. Rows are sorted afterwards, so the output is the same. */
+/* Work items in decreasing size (ties in the given order), so that the last ones, which
+ * decide how long one worker waits for the others, are small. */
+typedef struct sized {
+    long long size;
+    size_t i;
+} sized;
+
+static int larger_first(const void *pa, const void *pb)
+{
+    const sized *a = pa, *b = pb;
+    return a->size != b->size ? (a->size < b->size) - (a->size > b->size)
+                              : (a->i > b->i) - (a->i < b->i);
+}
+
+static void largest_first(scan_state *st)
+{
+    size_t n = st->n_files;
+    sized *ix = malloc(n * sizeof *ix);
+    char **files = malloc(n * sizeof *files);
+    long long *sizes = malloc(n * sizeof *sizes);
+    uint64_t *r = malloc(3 * n * sizeof *r);
+    if (!ix || !files || !sizes || !r) {
+        fprintf(stderr, "vigil: out of memory\n");
+        exit(EXIT_INPUT);
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (sized){st->sizes[i], i};
+    qsort(ix, n, sizeof *ix, larger_first);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = ix[i].i;
+        files[i] = st->files[k];
+        sizes[i] = st->sizes[k];
+        r[i] = st->rstart[k];
+        r[n + i] = st->rend[k];
+        r[2 * n + i] = st->rlines[k];
+    }
+    memcpy(st->files, files, n * sizeof *files);
+    memcpy(st->sizes, sizes, n * sizeof *sizes);
+    memcpy(st->rstart, r, n * sizeof *r);
+    memcpy(st->rend, r + n, n * sizeof *r);
+    memcpy(st->rlines, r + 2 * n, n * sizeof *r);
+    free(ix);
+    free(files);
+    free(sizes);
+    free(r);
+}
+
+/* With several workers, a plain JSON-lines or EVTX file of st->split_bytes or more becomes
+ * several work items, four per worker, each a line-aligned range or a range of whole chunks
+ * of it (vg_input_split), so that one large file keeps every core busy to the end. Work
+ * items are then taken largest first. Rows are sorted afterwards, so the output is the same. */
 static void split_large(scan_state *st)
 {
     st->n_inputs = st->n_files;
-    if (st->threads < 2 || st->split_bytes <= 0)
+    if (st->threads < 2)
         return;
     size_t n = st->n_files;
-    for (size_t i = 0; i < n; i++) {
+    unsigned want = st->threads < 64 ? (unsigned)st->threads * 4 : 256;
+    for (size_t i = 0; i < n && st->split_bytes > 0; i++) {
         uint64_t start[256], lines[256];
         unsigned parts = 0;
         if (st->sizes[i] < st->split_bytes ||
-            vg_input_split(st->files[i], (unsigned)st->threads, start, lines, &parts) || parts < 2)
+            vg_input_split(st->files[i], want, start, lines, &parts) || parts < 2)
             continue;
         long long size = st->sizes[i];
         st->total_bytes -= size;
@@ -75,6 +125,8 @@ static void split_large(scan_state *st)
             st->total_bytes += st->sizes[at];
         }
     }
+    if (st->n_files > 1)
+        largest_first(st);
 }
 
 /* Expand one command-line path: a file is taken as given (whatever its name), a folder is

@@ -14,13 +14,14 @@
 
 typedef struct scan_row {
     char *time, *computer, *channel, *event_id, *details, *file;
-    uint64_t record_id, line;
+    uint64_t record_id, line, offset;
     const vg_rule *rule;
     size_t seq; /* arrival order, for a stable sort */
 } scan_row;
 
 /* What one worker thread is reading now. */
-/* A plain JSON-lines file this large (MB) is read by all workers at once (--split-mb). */
+/* A plain JSON-lines or EVTX file this large (MB) is read by all workers at once
+ * (--split-mb). */
 #define SCAN_SPLIT_MB 16
 
 typedef struct scan_worker {
@@ -55,7 +56,7 @@ typedef struct scan_state {
     char **files;
     long long *sizes;
     size_t n_files, cap_files, file_index;
-    /* work items may be ranges of one large JSON-lines file (split_large in cmd_scan.c):
+    /* work items may be ranges of one large JSON-lines or EVTX file (split_large in cmd_scan.c):
      * [rstart, rend) with rlines lines before it; all 0 for a whole file */
     uint64_t *rstart, *rend, *rlines;
     size_t n_inputs;       /* files given or found, before splitting */

@@ -269,6 +269,7 @@ void scan_add_row(scan_state *st, scan_worker *w, const vg_rule *r)
         dup_str((vg_str){w->cur_info.file, strlen(w->cur_info.file)}); /* or archive:member */
     row->record_id = w->cur_info.record_id;
     row->line = w->cur_info.line;
+    row->offset = w->cur_info.offset;
     row->rule = r;
     row->seq = st->n_rows;
     st->n_rows++;
@@ -298,6 +299,8 @@ static int cmp_row(const void *pa, const void *pb)
         c = (a->record_id > b->record_id) - (a->record_id < b->record_id);
     if (!c) /* ranges of one file are read at once: their line order, not arrival order */
         c = (a->line > b->line) - (a->line < b->line);
+    if (!c) /* the same for EVTX records with the same time and number */
+        c = (a->offset > b->offset) - (a->offset < b->offset);
     if (!c)
         c = (a->seq > b->seq) - (a->seq < b->seq);
     return c;
