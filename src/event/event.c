@@ -270,6 +270,12 @@ typedef struct flat {
     char val[8192];
     int rc;
     size_t room; /* the one-pass path: fields it has made room for (from_flat_json) */
+    /* the one-pass path: the names met at each member position, with their hashes (lines of
+     * one source repeat their names in the same order) */
+    struct flat_name {
+        uint64_t a, b;
+        uint32_t len, hash;
+    } names[64];
 } flat;
 
 static vg_value_type jtype(uint8_t t)
@@ -483,26 +489,52 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
     flat *fl = ud;
     if (kesc || klen + 1 > sizeof fl->name || (klen && key[0] == '#'))
         return 1;
-    size_t n = klen;
-    if (memchr(key, ' ', klen)) { /* Sigma names fields without spaces */
-        n = 0;
-        for (size_t i = 0; i < klen; i++)
-            if (key[i] != ' ')
-                fl->name[n++] = key[i];
-        key = fl->name;
+    vg_event *ev = fl->ev;
+    /* a name of four to sixteen bytes is two words that may overlap; the same two words at
+     * this member position last time are the same name, with the same hash */
+    uint64_t a = 0, b = 0;
+    if (klen >= 8 && klen <= 16) {
+        memcpy(&a, key, 8);
+        memcpy(&b, key + klen - 8, 8);
+    } else if (klen >= 4 && klen < 8) {
+        uint32_t a4, b4;
+        memcpy(&a4, key, 4);
+        memcpy(&b4, key + klen - 4, 4);
+        a = a4;
+        b = b4;
     }
-    if (!n)
-        return 0; /* flatten() skips an empty name too */
+    size_t n = klen;
+    uint32_t hash;
+    struct flat_name *seen = &fl->names[ev->n % VG_ARRAY_LEN(fl->names)];
+    if (a && seen->len == klen && seen->a == a && seen->b == b) {
+        hash = seen->hash; /* a remembered name has no space */
+    } else {
+        if (memchr(key, ' ', klen)) { /* Sigma names fields without spaces */
+            n = 0;
+            for (size_t i = 0; i < klen; i++)
+                if (key[i] != ' ')
+                    fl->name[n++] = key[i];
+            key = fl->name;
+        }
+        if (!n)
+            return 0; /* flatten() skips an empty name too */
+        hash = vg__hash_lower(key, n);
+        if (a && n == klen) {
+            seen->a = a;
+            seen->b = b;
+            seen->len = (uint32_t)klen;
+            seen->hash = hash;
+        }
+    }
     if (vesc) {
         if (vlen + 1 > sizeof fl->val)
             return 1;
         vlen = vg__json_unescape_raw(val, vlen, fl->val);
         val = fl->val;
     }
-    vg_event *ev = fl->ev;
     if (ev->n >= fl->room) /* more members than from_flat_json made room for */
         return 1;
-    vg__event_put(ev, key, n, vg__hash_lower(key, n), val, vlen, jtype(type));
+    vg__event_put(ev, key, n, hash, val, vlen, jtype(type));
     return 0;
 }
 
@@ -552,7 +584,7 @@ static int begin_json(vg_event *ev)
 {
     vg_event_clear(ev);
     if (!ev->flat)
-        ev->flat = malloc(sizeof(flat));
+        ev->flat = calloc(1, sizeof(flat)); /* no name remembered yet */
     return ev->flat ? 0 : VG_ERR_NOMEM;
 }
 

@@ -150,6 +150,72 @@ static void test_buckets_and_folding(void **state)
     vg_event_free(ev);
 }
 
+/* The one-pass reader remembers the name at each member position: one event reading lines
+ * whose names differ from the last line's at the same places (by one byte, first or last, by
+ * case, by a space, by length) must still name and hash every field right. */
+static void test_names_remembered(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
+        "{\"Imagf\": \"a\", \"CommandLinf\": \"b\", \"XarentImageX\": 1, \"Abce\": 2}",
+        "{\"image\": \"a\", \"Command Line\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
+        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageXY\": 1, \"Abc\": 2}",
+        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
+    };
+    static const char *const names[][4] = {
+        {"Image", "CommandLine", "ParentImageX", "Abcd"},
+        {"Imagf", "CommandLinf", "XarentImageX", "Abce"},
+        {"image", "CommandLine", "ParentImageX", "Abcd"},
+        {"Image", "CommandLine", "ParentImageXY", "Abc"},
+        {"Image", "CommandLine", "ParentImageX", "Abcd"},
+    };
+    vg_event *ev = vg_event_new();
+    for (int round = 0; round < 2; round++) {
+        for (size_t l = 0; l < VG_ARRAY_LEN(lines); l++) {
+            assert_int_equal(
+                vg_event_from_json(ev, lines[l], strlen(lines[l]), VG_JSON_AUTO, NULL, NULL, 0), 0);
+            assert_int_equal(ev->n, 4);
+            for (size_t i = 0; i < 4; i++) {
+                vg__str nm = vg__field_name(ev, &ev->fields[i]);
+                assert_int_equal(nm.len, strlen(names[l][i]));
+                assert_memory_equal(nm.ptr, names[l][i], nm.len);
+                assert_int_equal(ev->fields[i].nhash, vg__hash_lower(nm.ptr, nm.len));
+            }
+        }
+    }
+    vg_event_free(ev);
+}
+
+/* Names and values of every length from 0 to 40 (copied and folded in blocks of 16, 8 and 4
+ * bytes that may overlap, or byte by byte): each comes back whole, its folded copy is its
+ * ASCII lower case, and both end in a NUL. */
+static void test_every_length(void **state)
+{
+    (void)state;
+    vg_event *ev = vg_event_new();
+    const char *text = "AbCdEfGhIjKlMnOpQrStUvWxYz@[`{0123456789ZZZZZ";
+    for (size_t len = 0; len <= 40; len++) {
+        vg_event_clear(ev);
+        assert_int_equal(vg_event_add(ev, text + 1, len ? len : 1, text + 3, len, VG_VAL_STRING),
+                         0);
+        const vg__field *f = &ev->fields[0];
+        vg__str nm = vg__field_name(ev, f), v = vg__field_value(ev, f), l = vg__field_lower(ev, f);
+        assert_int_equal(nm.len, len ? len : 1);
+        assert_memory_equal(nm.ptr, text + 1, nm.len);
+        assert_int_equal(nm.ptr[nm.len], 0);
+        assert_int_equal(v.len, len);
+        assert_int_equal(l.len, len);
+        if (len)
+            assert_memory_equal(v.ptr, text + 3, len);
+        for (size_t c = 0; c < len; c++)
+            assert_int_equal((unsigned char)l.ptr[c], vg__lower((unsigned char)text[3 + c]));
+        assert_int_equal(v.ptr[len], 0);
+        assert_int_equal(l.ptr[len], 0);
+    }
+    vg_event_free(ev);
+}
+
 /* Every line of the oracle's event files, both ways (skipped without the shared data). */
 static void compare_file(const char *path, size_t *lines)
 {
@@ -195,10 +261,9 @@ static void test_shared_events(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_pass_equals_tape),
-        cmocka_unit_test(test_long_values_and_names),
-        cmocka_unit_test(test_buckets_and_folding),
-        cmocka_unit_test(test_shared_events),
+        cmocka_unit_test(test_one_pass_equals_tape), cmocka_unit_test(test_long_values_and_names),
+        cmocka_unit_test(test_buckets_and_folding),  cmocka_unit_test(test_every_length),
+        cmocka_unit_test(test_names_remembered),     cmocka_unit_test(test_shared_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
