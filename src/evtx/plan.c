@@ -51,6 +51,19 @@ typedef struct pfield {
     uint8_t type;
 } pfield;
 
+/* The text a value of a plan last had, kept when its bytes and text are short: records of a
+ * shape repeat most values (computer, channel, provider, user, process), and comparing the
+ * bytes costs less than formatting them again. A value that differs from the last record's
+ * twice in a row (a time, a record number) is not kept any more. */
+#define MEMO_RAW 48
+#define MEMO_TXT 72
+enum { MEMO_EMPTY, MEMO_HOT, MEMO_COLD }; /* the pool hands out zeros: MEMO_EMPTY */
+typedef struct memo {
+    uint8_t state, misses, type, size, tlen;
+    uint8_t raw[MEMO_RAW];
+    char txt[MEMO_TXT];
+} memo;
+
 typedef struct plan {
     const uint8_t *key;
     uint32_t klen, khash;
@@ -59,6 +72,7 @@ typedef struct plan {
     const pfield *f;
     const piece *p;
     const uint32_t *use, *mult; /* values the rendering formats, and how many times each */
+    memo *memo;                 /* per value of use */
     uint64_t lit;               /* literal bytes the rendering produces */
     uint64_t fixed;             /* bytes of the names and constant values */
     const char *bytes;          /* names, constant values, literal pieces */
@@ -473,7 +487,8 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
     piece *dst = mem(pl, rec->pieces.len * sizeof *dst);
     uint32_t *use = mem(pl, 2 * (size_t)p->n_use * sizeof *use);
     char *bytes = mem(pl, rec->lit.len);
-    if (!f || !dst || !use || !bytes)
+    memo *mo = mem(pl, p->n_use * sizeof *mo);
+    if (!f || !dst || !use || !bytes || !mo)
         return NULL;
     if (rec->fields.len)
         memcpy(f, rec->fields.ptr, rec->fields.len * sizeof *f);
@@ -494,6 +509,7 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
     p->p = dst;
     p->use = use;
     p->mult = mult;
+    p->memo = mo;
     p->bytes = bytes;
     return p;
 }
@@ -518,6 +534,45 @@ static vg__str field_text(vg__evtx_plans *pl, const plan *p, const pfield *f)
     return (vg__str){pl->cat.ptr ? pl->cat.ptr : "", pl->cat.len};
 }
 
+/* a[0, n) == b[0, n), n <= MEMO_RAW, eight bytes at a time */
+static int same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    uint64_t x, y;
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+    }
+    for (; n; n--)
+        if (*a++ != *b++)
+            return 0;
+    return 1;
+}
+
+/* After formatting v to text[0, n) for memo m: keep both if they fit and the value is not
+ * one that keeps changing. */
+static void keep(memo *m, const vg__evtx_val *v, const char *text, size_t n)
+{
+    if (m->state == MEMO_COLD)
+        return;
+    if (m->state == MEMO_HOT && ++m->misses >= 2) {
+        m->state = MEMO_COLD;
+        return;
+    }
+    if (v->size > MEMO_RAW || n > MEMO_TXT) {
+        m->state = MEMO_COLD;
+        return;
+    }
+    m->state = MEMO_HOT;
+    m->type = v->type;
+    m->size = (uint8_t)v->size;
+    m->tlen = (uint8_t)n;
+    if (v->size)
+        memcpy(m->raw, v->p, v->size);
+    memcpy(m->txt, text, n);
+}
+
 /* 0, VG_ERR_NOMEM, or FALLBACK when the record must be rendered to report its problem. */
 static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
 {
@@ -526,10 +581,22 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
     t->len = 0;
     for (uint32_t i = 0; i < p->n_use; i++) {
         uint32_t s = p->use[i];
-        const char *why = NULL;
+        const vg__evtx_val *v = pl->vals[s];
+        memo *m = &p->memo[i];
         pl->off[s] = (uint32_t)t->len;
-        if (vg__evtx_val_text(pl->vals[s], t, &why))
-            return FALLBACK;
+        if (m->state == MEMO_HOT && m->type == v->type && m->size == v->size &&
+            same_bytes(m->raw, v->p, v->size)) {
+            m->misses = 0;
+            if (t->cap - t->len <= MEMO_TXT + 1 && vg__buf_reserve(t, MEMO_TXT + 1))
+                return VG_ERR_NOMEM;
+            memcpy(t->ptr + t->len, m->txt, MEMO_TXT); /* whole: a fixed-size copy */
+            t->len += m->tlen;
+        } else {
+            const char *why = NULL;
+            if (vg__evtx_val_text(v, t, &why))
+                return FALLBACK;
+            keep(m, v, t->ptr + pl->off[s], t->len - pl->off[s]);
+        }
         pl->len[s] = (uint32_t)(t->len - pl->off[s]);
         total += (uint64_t)p->mult[i] * pl->len[s];
     }

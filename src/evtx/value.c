@@ -167,9 +167,15 @@ static int ascii8(const uint8_t *p, int nul_ends, char *o)
 }
 #endif
 
+/* vg__buf_reserve(b, n), without the call when there is room already (values are short). */
+static int need(vg__buf *b, size_t n)
+{
+    return b->cap - b->len <= n && vg__buf_reserve(b, n);
+}
+
 void vg__evtx_utf16(const uint8_t *p, size_t n, int stop_nul, vg__buf *b)
 {
-    if (vg__buf_reserve(b, n * 3 + 1))
+    if (need(b, n * 3 + 1))
         return;
     char *o = b->ptr + b->len; /* capacity reserved above: at most 3 bytes per unit */
     size_t i = 0;
@@ -405,7 +411,7 @@ static int put_sid(vg__buf *b, const uint8_t *p, uint32_t size)
     for (int i = 2; i < 8; i++)
         auth = auth << 8 | p[i];
     /* S-255-281474976710655 then up to 255 times -4294967295 */
-    if (vg__buf_reserve(b, 24 + 11u * p[1] + 1))
+    if (need(b, 24 + 11u * p[1] + 1))
         return 0;
     char *o = b->ptr + b->len, s[24], *d;
     *o++ = 'S';
@@ -445,7 +451,7 @@ static void put_real(vg__buf *b, double v, int single)
 static void put_hex_upper(vg__buf *b, const uint8_t *p, size_t n)
 {
     const char *hex = hex_upper;
-    if (vg__buf_reserve(b, 2 * n + 1))
+    if (need(b, 2 * n + 1))
         return;
     for (size_t i = 0; i < n; i++) {
         b->ptr[b->len++] = hex[p[i] >> 4];

@@ -8,7 +8,8 @@
  * the plan cache was used (records replayed, recorded, rendered; cache resets), so a test
  * cannot pass by never replaying. Covered: records across chunks and files, optional values
  * that vanish, a value whose type changes, text made of several pieces, a value used twice,
- * nested BinXml with two inner templates, a field name taken from a value (never planned), a
+ * nested BinXml with two inner templates, values that repeat or change from record to record
+ * (a plan keeps the text of short ones), a field name taken from a value (never planned), a
  * malformed value and the output limit met on a replayed shape (reported as when rendered),
  * the field limit, and every limit of the cache: more shapes, templates or bytes than it
  * holds (it is emptied and fills again), more values in a record than a plan takes.
@@ -289,6 +290,61 @@ static void test_shapes(void **state)
 }
 
 /* ---- a field name taken from a value ---- */
+
+/* ---- values kept from the last record ---- */
+
+/* <V0>%0</V0> ... <V6>%6</V6>, types as the values give them */
+static void memo_body(eb_chunk *c)
+{
+    static const uint8_t types[7] = {0x01, 0x01, 0x01, 0x01, 0x01, 0x15, 0x11};
+    event_begin(c);
+    for (uint16_t i = 0; i < 7; i++) {
+        char name[4] = {'V', (char)('0' + i), 0};
+        eb_open(c, name, 0);
+        eb_close_start(c);
+        eb_subst(c, i, types[i], 0);
+        eb_end(c);
+    }
+    event_end(c);
+}
+
+/* A replayed plan keeps the text of short values and reuses it when a value's bytes are
+ * those of the last record of the shape; every record must still read as rendered: a value
+ * that never changes, one that changes now and then (and is dropped after two changes in a
+ * row), values of one size with other bytes, values whose bytes begin alike but whose sizes
+ * differ, one too long to keep, a hex number that repeats and a time that never does. */
+static void test_repeated_values(void **state)
+{
+    (void)state;
+    static const char *const some[] = {"x", "x", "y", "y", "z", "w", "x", "x", "x", "v", "v", "v"};
+    /* after each change the value repeats, so the kept text stays and is compared next */
+    static const char *const same_size[] = {"aa", "aa", "aa", "ab", "ab", "ab",
+                                            "ba", "ba", "aa", "aa", "ab", "ab"};
+    static const char *const prefix[] = {"abc", "abc", "abc", "abcd",  "abcd",  "abc",
+                                         "abc", "ab",  "ab",  "abcde", "abcde", "abc"};
+    char long_text[80];
+    memset(long_text, 'L', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = 0;
+    uint64_t hex = 0x8020000000000000ull;
+    eb_chunk *c = chunk();
+    uint32_t def = 0;
+    for (int r = 0; r < 12; r++) {
+        uint64_t ft = 132000000000000000ull + (uint64_t)r * 12345678ull;
+        tv v[7] = {STR("WKS-1.corp.example"),
+                   {0x01, (uint16_t)(2 * strlen(some[r]) + 2), u16(some[r])},
+                   {0x01, (uint16_t)(2 * strlen(same_size[r]) + 2), u16(same_size[r])},
+                   {0x01, (uint16_t)(2 * strlen(prefix[r]) + 2), u16(prefix[r])},
+                   {0x01, (uint16_t)(2 * strlen(long_text) + 2), u16(long_text)},
+                   {0x15, 8, &hex},
+                   {0x11, 8, &ft}};
+        record(c, (uint64_t)r + 1, 40, &def, memo_body, v, 7);
+    }
+    size_t len;
+    uint8_t *f = file_of(&c, 1, &len);
+    uint64_t n[4];
+    one_way(f, len, n);
+    assert_counts(n, 11, 1, 0, 0);
+}
 
 /* <Event><EventData><Data Name=%0>%1</Data></EventData></Event> */
 static void named_body(eb_chunk *c)
@@ -727,17 +783,12 @@ static void test_bytes_limit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_chunks_and_files),
-        cmocka_unit_test(test_shapes),
-        cmocka_unit_test(test_name_from_value),
-        cmocka_unit_test(test_bad_value_on_replay),
-        cmocka_unit_test(test_output_limit_on_replay),
-        cmocka_unit_test(test_field_limit),
-        cmocka_unit_test(test_nested),
-        cmocka_unit_test(test_cache_reset),
-        cmocka_unit_test(test_values_limit),
-        cmocka_unit_test(test_templates_limit),
-        cmocka_unit_test(test_bytes_limit),
+        cmocka_unit_test(test_chunks_and_files),    cmocka_unit_test(test_shapes),
+        cmocka_unit_test(test_repeated_values),     cmocka_unit_test(test_name_from_value),
+        cmocka_unit_test(test_bad_value_on_replay), cmocka_unit_test(test_output_limit_on_replay),
+        cmocka_unit_test(test_field_limit),         cmocka_unit_test(test_nested),
+        cmocka_unit_test(test_cache_reset),         cmocka_unit_test(test_values_limit),
+        cmocka_unit_test(test_templates_limit),     cmocka_unit_test(test_bytes_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
