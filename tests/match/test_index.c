@@ -144,14 +144,22 @@ static void check(vg_ruleset *rs, const char *json, const char *want)
 
 #define SYS "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,"
 
+/* The rules of text (len bytes), which must all compile: want of them. */
+static vg_ruleset *load(const char *text, size_t len, const char *name, size_t want)
+{
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
+    assert_int_equal(vg_ruleset_add_buffer(rs, text, len, name, d), 0);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    assert_int_equal(vg_ruleset_count(rs), want);
+    vg_diags_free(d);
+    return rs;
+}
+
 static void test_traps(void **state)
 {
     (void)state;
-    vg_diags *d = vg_diags_new();
-    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
-    assert_int_equal(vg_ruleset_add_buffer(rs, rules, sizeof rules - 1, "traps.yml", d), 0);
-    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
-    assert_int_equal(vg_ruleset_count(rs), 9);
+    vg_ruleset *rs = load(rules, sizeof rules - 1, "traps.yml", 9);
     /* {40,} is a count, not the text "40," */
     check(rs,
           "{" SYS "\"Image\":\"C:\\\\Windows\\\\powershell.exe\",\"CommandLine\":"
@@ -213,17 +221,12 @@ static void test_traps(void **state)
     check(rs, "{" SYS "\"Image\":\"c:\\\\alpha.dll\",\"CommandLine\":\"x\"}", "");
     check(rs, "{" SYS "\"Image\":\"c:\\\\x.dll\",\"CommandLine\":\"bravo\"}", "");
     vg_ruleset_free(rs);
-    vg_diags_free(d);
 }
 
 static void test_regex_runs(void **state)
 {
     (void)state;
-    vg_diags *d = vg_diags_new();
-    vg_ruleset *rs = vg_ruleset_new(NULL, NULL);
-    assert_int_equal(vg_ruleset_add_buffer(rs, re_rules, sizeof re_rules - 1, "re.yml", d), 0);
-    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
-    assert_int_equal(vg_ruleset_count(rs), 8);
+    vg_ruleset *rs = load(re_rules, sizeof re_rules - 1, "re.yml", 8);
     /* runs are compared folded; without `i` the case must still be the expression's */
     check(rs, "{" SYS "\"CommandLine\":\"ABC to DEF\"}", "casere");
     check(rs, "{" SYS "\"CommandLine\":\"abc to def\"}", "");
@@ -246,7 +249,6 @@ static void test_regex_runs(void **state)
     check(rs, "{" SYS "\"CommandLine\":\"a+b+c+d+e\"}", "plus");
     check(rs, "{" SYS "\"CommandLine\":\"a+b+c+d\"}", "");
     vg_ruleset_free(rs);
-    vg_diags_free(d);
 }
 
 int main(void)
