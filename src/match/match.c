@@ -2,22 +2,35 @@
  * match.c - per-event matching through the rule index (see index.c for how it is built).
  *
  * For one event: look up its Channel and EventID to find the candidate lists it is routed to
- * ((channel, event ID), (channel, any), the always-list), scan each event field that some
- * entry of those lists has literals for with that field's Vectorscan database (keywords: one
- * scan over all values laid end to end, keeping hits inside one value), follow each literal
- * found to the entries that need it and keep those routed here, add the routed entries that need no
- * literal, sort by entry id (rule order) and evaluate exactly only those. A rule matches when one
- * of its routes' bodies is true and no attached filter matches, exactly as vg__rule_eval decides;
- * matches come out in rule order, so the result equals the exhaustive walk, which tests check on
- * all shared data. Nothing is allocated per event once the scratch buffers have grown; hit marks
- * are generation stamps, so nothing is cleared either.
+ * ((channel, event ID), (channel, any), the always-list; a per-thread memo keeps the lists of
+ * recent pairs), scan each event field that some entry of those lists has literals for with
+ * that field's Vectorscan database and look up its whole value in the table of whole-value
+ * literals (keywords: one scan over all values laid end to end, keeping hits inside one
+ * value), follow each literal found to the entries that need it and keep those routed here,
+ * add the routed entries that need no literal, sort by entry id (rule order) and evaluate
+ * exactly only those. A rule matches when one of its routes' bodies is true and no attached
+ * filter matches, exactly as vg__rule_eval decides; matches come out in rule order, so the
+ * result equals the exhaustive walk, which tests check on all shared data. Nothing is
+ * allocated per event once the scratch buffers have grown; hit marks are generation stamps, so
+ * nothing is cleared either.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "index.h"
 
+/* A remembered (channel, event ID) pair and its candidate lists. */
+typedef struct memo {
+    char key[118]; /* channel, 0x1f, event ID, as in the event */
+    uint8_t len;   /* 0: empty */
+    uint8_t nk;
+    uint32_t keys[2];
+} memo;
+
+#define MEMO_SLOTS 16
+
 struct vg__mscratch {
+    memo memo[MEMO_SLOTS]; /* the lists of recent (channel, event ID) pairs */
     hs_scratch_t *hs;
     uint32_t gen;
     uint32_t *lit_gen;   /* per literal: the generation it was last seen in */
@@ -209,6 +222,42 @@ static void take(vg__mscratch *s, size_t *n, uint32_t e)
 
 #define MAX_KEYS 4
 
+/* The candidate lists of one channel and at most one event ID (id NULL: none) into keys,
+ * through the memo: most events of a log repeat a few pairs. Returns how many. */
+static int lists_of(const vg__index *ix, vg__mscratch *s, vg__str ch, const vg__str *id,
+                    uint32_t *keys)
+{
+    size_t idlen = id ? id->len : 0, klen = ch.len + 1 + idlen;
+    memo *m = NULL;
+    char key[sizeof m->key];
+    if (klen <= sizeof key && ch.len) {
+        memcpy(key, ch.ptr, ch.len);
+        key[ch.len] = 0x1f;
+        if (idlen)
+            memcpy(key + ch.len + 1, id->ptr, idlen);
+        unsigned h = (unsigned)klen * 31u + (unsigned char)key[klen - 1] * 7u +
+                     (unsigned char)key[klen > 2 ? klen - 2 : 0];
+        m = &s->memo[h % MEMO_SLOTS];
+        if (m->len == klen && memcmp(m->key, key, klen) == 0) {
+            memcpy(keys, m->keys, m->nk * sizeof *keys);
+            return m->nk;
+        }
+    }
+    int nk = 0;
+    uint32_t l = list_for(ix, ch, VG_STR("*"));
+    if (l != UINT32_MAX)
+        keys[nk++] = l;
+    if (id && (l = list_for(ix, ch, *id)) != UINT32_MAX)
+        keys[nk++] = l;
+    if (m) {
+        memcpy(m->key, key, klen);
+        m->len = (uint8_t)klen;
+        m->nk = (uint8_t)nk;
+        memcpy(m->keys, keys, (size_t)nk * sizeof *keys);
+    }
+    return nk;
+}
+
 int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre2_match_data *md,
                   vg_match_fn fn, void *ud)
 {
@@ -234,14 +283,17 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     }
     uint32_t keys[MAX_KEYS * (MAX_KEYS + 1) + 1];
     int nk = 0;
-    for (int c = 0; c < nc; c++) {
-        uint32_t l = list_for(ix, chans[c], VG_STR("*"));
-        if (l != UINT32_MAX)
-            keys[nk++] = l;
-        for (int k = 0; k < ni; k++)
-            if ((l = list_for(ix, chans[c], ids[k])) != UINT32_MAX)
+    if (nc == 1 && ni <= 1)
+        nk = lists_of(ix, s, chans[0], ni ? &ids[0] : NULL, keys);
+    else
+        for (int c = 0; c < nc; c++) {
+            uint32_t l = list_for(ix, chans[c], VG_STR("*"));
+            if (l != UINT32_MAX)
                 keys[nk++] = l;
-    }
+            for (int k = 0; k < ni; k++)
+                if ((l = list_for(ix, chans[c], ids[k])) != UINT32_MAX)
+                    keys[nk++] = l;
+        }
     if (ix->n_always)
         keys[nk++] = VG_KEY_ALWAYS;
     if (!nk)
