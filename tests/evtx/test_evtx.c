@@ -49,6 +49,22 @@ typedef struct result {
     vg_evtx_record_info first;
 } result;
 
+/* One record: its JSON line and its byte offset. */
+static void add_record(result *r, const char *json, size_t n, uint64_t offset)
+{
+    vg__buf_add(&r->json, json, n);
+    vg__buf_addc(&r->json, '\n');
+    vg__buf_printf(&r->places, "%llu\n", (unsigned long long)offset);
+}
+
+/* The three texts end with a NUL, to be compared as strings. */
+static void terminate(result *r)
+{
+    vg__buf_addc(&r->json, 0);
+    vg__buf_addc(&r->diags, 0);
+    vg__buf_addc(&r->places, 0);
+}
+
 static void add_diags(result *r, const vg_diags *d)
 {
     for (size_t i = 0; i < vg_diags_count(d); i++) {
@@ -73,9 +89,7 @@ static void read_all(const uint8_t *buf, size_t len, const char *path, result *r
         const char *j;
         size_t n;
         assert_int_equal(vg_evtx_record_json(x, &j, &n), 0);
-        vg__buf_add(&r->json, j, n);
-        vg__buf_addc(&r->json, '\n');
-        vg__buf_printf(&r->places, "%llu\n", (unsigned long long)info.offset);
+        add_record(r, j, n, info.offset);
         if (!r->records++)
             r->first = info;
         int jrc = vg_event_from_json(ev2, j, n, VG_JSON_EVTX, NULL, NULL, 0);
@@ -95,9 +109,7 @@ static void read_all(const uint8_t *buf, size_t len, const char *path, result *r
     vg_diags_free(d);
     vg_event_free(ev);
     vg_event_free(ev2);
-    vg__buf_addc(&r->json, 0);
-    vg__buf_addc(&r->diags, 0);
-    vg__buf_addc(&r->places, 0);
+    terminate(r);
 }
 
 static void done(result *r)
@@ -132,9 +144,7 @@ static unsigned read_ranges(const char *path, unsigned parts, result *r)
             const char *j;
             size_t len;
             assert_int_equal(vg_input_json(in, &j, &len), 0);
-            vg__buf_add(&r->json, j, len);
-            vg__buf_addc(&r->json, '\n');
-            vg__buf_printf(&r->places, "%llu\n", (unsigned long long)info.offset);
+            add_record(r, j, len, info.offset);
             r->records++;
         }
         add_diags(r, d);
@@ -142,9 +152,7 @@ static unsigned read_ranges(const char *path, unsigned parts, result *r)
         vg_diags_free(d);
     }
     vg_event_free(ev);
-    vg__buf_addc(&r->json, 0);
-    vg__buf_addc(&r->diags, 0);
-    vg__buf_addc(&r->places, 0);
+    terminate(r);
     return n;
 }
 
