@@ -214,10 +214,20 @@ static uint32_t hash_bytes(const void *p, size_t n)
     return (uint32_t)h;
 }
 
+/* vg__buf_reserve(b, n), without the call when there is room already. */
+static int need(vg__buf *b, size_t n)
+{
+    return b->cap - b->len <= n && vg__buf_reserve(b, n);
+}
+
 static void put32(vg__buf *b, uint32_t v)
 {
-    uint8_t u[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    vg__buf_add(b, u, 4);
+    if (need(b, 4))
+        return;
+    uint8_t *u = (uint8_t *)b->ptr + b->len;
+    for (int i = 0; i < 4; i++)
+        u[i] = (uint8_t)(v >> 8 * i);
+    b->len += 4;
 }
 
 static uint32_t tmpl_id(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__evtx_tmpl *t);
@@ -238,7 +248,7 @@ static void canon_nodes(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__xnode *
     vg__buf *b = &pl->canon;
     for (; x && !*bad; x = x->next) {
         uint32_t len = x->str ? x->len : 0;
-        if (vg__buf_reserve(b, 10 + (size_t)len) || b->len > VG_EVTX_PLAN_BYTES / 16) {
+        if (need(b, 10 + (size_t)len) || b->len > VG_EVTX_PLAN_BYTES / 16) {
             *bad = 1;
             break;
         }
@@ -266,7 +276,10 @@ static void canon_nodes(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__xnode *
                 canon_val(pl, c, &x->tinst->vals[i], bad);
         }
     }
-    vg__buf_addc(b, (char)0xff); /* end of the list: no node kind */
+    if (need(b, 1)) /* end of the list: no node kind */
+        *bad = 1;
+    else
+        b->ptr[b->len++] = (char)0xff;
 }
 
 /* The id of the template with these bytes (1-based), registered if new; NONE when full. */
