@@ -7,7 +7,9 @@
  * fields whose names and values are views of the event's own bytes with the lengths stated,
  * never more than VG_EVENT_MAX_FIELDS of them; auto reports the form it chose; and looking a
  * field up by its own name finds a field of that name. Reading the same input twice gives the
- * same fields.
+ * same fields. And the one-pass ways (flat lines, and nested documents through nested.c) must
+ * agree with the JSON tape (vg__event_from_json_tape): the same result, error message and
+ * offset, form and fields, in the same order.
  *
  * Built two ways (fuzz/CMakeLists.txt): with libFuzzer when VG_FUZZ=ON, and with replay.c as
  * a plain program that the test suite runs over fuzz/corpus/event.
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "event/event.h"
 #include "vigil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,15 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const vg_json_form forms[] = {VG_JSON_AUTO, VG_JSON_FLAT, VG_JSON_EVTX, VG_JSON_ECS,
                                          VG_JSON_NXLOG};
-    vg_event *ev = vg_event_new();
-    CHECK(ev);
+    vg_event *ev = vg_event_new(), *tape = vg_event_new();
+    CHECK(ev && tape);
     const char *text = (const char *)data;
     for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
         uint64_t first = 0;
         for (int pass = 0; pass < 2; pass++) {
-            size_t off = (size_t)-1;
-            char err[160] = "";
+            size_t off = (size_t)-1, toff = (size_t)-1;
+            char err[160] = "", terr[160] = "";
             int rc = vg_event_from_json(ev, text, size, forms[f], &off, err, sizeof err);
+            int trc =
+                vg__event_from_json_tape(tape, text, size, forms[f], &toff, terr, sizeof terr);
+            CHECK(rc == trc && strcmp(err, terr) == 0 && off == toff);
+            if (!rc) {
+                CHECK(vg_event_form(ev) == vg_event_form(tape));
+                CHECK(vg_event_count(ev) == vg_event_count(tape));
+                CHECK(digest(ev) == digest(tape));
+            }
             if (rc) {
                 CHECK(rc < 0);
                 if (rc != VG_ERR_LIMIT && rc != VG_ERR_NOMEM) {
@@ -85,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     vg_event_free(ev);
+    vg_event_free(tape);
     return 0;
 }

@@ -476,6 +476,94 @@ int vg__json_flat_members(vg__json *j, const char *src, size_t len, vg__json_mem
     }
 }
 
+/* ---- the one-pass reader (json.h): a pull parser over the same scanners ---- */
+
+int vg__json_open(vg__jreader *r, vg__json *j, const char *src, size_t len)
+{
+    j->src = src;
+    j->src_len = len;
+    j->n = 0;
+    r->j = j;
+    r->end = src + len;
+    r->depth = 0;
+    if (len >= VG_JSON_MAX_INPUT)
+        return 1;
+    const char *p = skip_ws(src, r->end);
+    if (p >= r->end || *p != '{')
+        return 1;
+    r->p = p + 1;
+    r->depth = 1;
+    r->first = 1;
+    r->arr[0] &= ~1ull;
+    return 0;
+}
+
+int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
+{
+    const char *p = skip_ws(r->p, r->end), *end = r->end;
+    if (!r->depth || p >= end)
+        return VG_ERR_SYNTAX;
+    uint32_t d = r->depth - 1;
+    int arr = (int)(r->arr[d / 64] >> (d % 64) & 1);
+    if (*p == (arr ? ']' : '}')) {
+        r->p = p + 1;
+        r->depth--;
+        r->first = 0; /* the parent has just had a value */
+        return 0;
+    }
+    if (!r->first) {
+        if (*p != ',')
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p + 1, end);
+    }
+    r->first = 0;
+    if (!arr) {
+        if (p >= end || *p != '"' || scan_string(r->j, &p, end, key))
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p, end);
+        if (p >= end || *p != ':')
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p + 1, end);
+    }
+    if (p >= end)
+        return VG_ERR_SYNTAX;
+    val->esc = 0;
+    if (*p == '{' || *p == '[') {
+        if (r->depth >= VG_JSON_MAX_DEPTH) /* as vg__json_parse: "nesting too deep" */
+            return VG_ERR_SYNTAX;
+        d = r->depth++;
+        uint64_t bit = 1ull << (d % 64);
+        r->arr[d / 64] = *p == '[' ? r->arr[d / 64] | bit : r->arr[d / 64] & ~bit;
+        val->type = *p == '[' ? VG_J_ARR : VG_J_OBJ;
+        val->off = (uint32_t)(p - r->j->src);
+        val->len = 0;
+        r->first = 1;
+        r->p = p + 1;
+        return 1;
+    }
+    if (scan_scalar(r->j, &p, end, val))
+        return VG_ERR_SYNTAX;
+    r->p = p;
+    return 1;
+}
+
+int vg__json_skip(vg__jreader *r)
+{
+    uint32_t d = r->depth; /* the container being skipped is the innermost one */
+    vg__jtok k, v;
+    while (r->depth >= d && r->depth) {
+        int rc = vg__json_next(r, &k, &v);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int vg__json_end(const vg__jreader *r)
+{
+    return !r->depth && skip_ws(r->p, r->end) == r->end ? 0 : VG_ERR_SYNTAX;
+}
+
 size_t vg__json_unescape_raw(const char *s, size_t n, char *out)
 {
     return unescape(s, n, out);

@@ -55,6 +55,30 @@ typedef int (*vg__json_member_fn)(void *ud, const char *key, size_t klen, int ke
                                   size_t vlen, int vesc, uint8_t type);
 int vg__json_flat_members(vg__json *j, const char *src, size_t len, vg__json_member_fn fn,
                           void *ud);
+
+/* One pass over any document whose top level is an object, without a tape (nested JSON
+ * lines): a pull reader. vg__json_open enters the top-level object (0; 1 when the document is
+ * not an object or is too long). vg__json_next then gives the next member of the innermost
+ * open object (key and val) or item of the innermost open array (val): 1, or 0 when that
+ * container closes, or VG_ERR_SYNTAX. A val that is an object or array (type VG_J_OBJ or
+ * VG_J_ARR, off at its bracket) has been entered: its members or items come next, unless
+ * vg__json_skip reads past its end. vg__json_end says whether the top-level object has closed
+ * with only white space after it (0 or VG_ERR_SYNTAX). Everything read is checked as
+ * vg__json_parse checks it, up to VG_JSON_MAX_DEPTH, but an error is not described: the caller
+ * parses the document with vg__json_parse for that. Tokens are as on the tape (strings: raw
+ * body and esc; next unused); j is only scratch, its tape is left empty. */
+typedef struct vg__jreader {
+    vg__json *j;
+    const char *p, *end;
+    uint32_t depth;                              /* open containers */
+    uint8_t first;                               /* the innermost container has given nothing yet */
+    uint64_t arr[(VG_JSON_MAX_DEPTH + 63) / 64]; /* bit d: the container at depth d is an array */
+} vg__jreader;
+int vg__json_open(vg__jreader *r, vg__json *j, const char *src, size_t len);
+int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val);
+int vg__json_skip(vg__jreader *r);
+int vg__json_end(const vg__jreader *r);
+
 /* Unescape the n raw bytes of a valid JSON string body into out (room for n bytes); returns
  * the length. */
 size_t vg__json_unescape_raw(const char *s, size_t n, char *out);

@@ -43,6 +43,7 @@
 /* Events */
 #define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */
 #define VG_EVENT_MAX_DEPTH  32   /* nesting flattened from JSON */
+#define VG_EVENT_MAX_NAME   512  /* bytes of a name flattened from JSON, NUL included */
 
 /* EVTX (src/evtx) */
 #define VG_EVTX_MAX_FILE      (1ull << 36)        /* 64 GiB: larger files are refused */

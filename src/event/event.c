@@ -12,6 +12,10 @@
  * Other nested JSON becomes dotted names (winlog.event_data.Image). Arrays of scalars become a
  * repeated field, one entry per element. Spaces are dropped from names, as the Sigma
  * specification names fields ("Threat Name" is ThreatName).
+ *
+ * A flat line (an object of scalars) is read in one pass here (flat_member), a nested one in
+ * one pass by nested.c; what neither reads the same way goes through the JSON tape and
+ * flatten(), which defines the result: tests compare the ways on every shared event.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,7 +270,7 @@ long vg_event_find(const vg_event *ev, const char *name, size_t nlen)
 typedef struct flat {
     vg_event *ev;
     const vg__json *j;
-    char name[512];
+    char name[VG_EVENT_MAX_NAME]; /* nested.c drops a name past this the same way */
     char val[8192];
     int rc;
     size_t room; /* the one-pass path: fields it has made room for (from_flat_json) */
@@ -277,21 +281,6 @@ typedef struct flat {
         uint32_t len, hash;
     } names[64];
 } flat;
-
-static vg_value_type jtype(uint8_t t)
-{
-    switch (t) {
-    case VG_J_NUM:
-        return VG_VAL_NUMBER;
-    case VG_J_TRUE:
-    case VG_J_FALSE:
-        return VG_VAL_BOOL;
-    case VG_J_NULL:
-        return VG_VAL_NULL;
-    default:
-        return VG_VAL_STRING;
-    }
-}
 
 /* Add scalar token t under name (nlen bytes of fl->name). */
 static void add_scalar(flat *fl, size_t nlen, uint32_t t)
@@ -313,7 +302,7 @@ static void add_scalar(flat *fl, size_t nlen, uint32_t t)
             fl->rc = rc;
         return;
     }
-    int rc = vg_event_add(fl->ev, fl->name, nlen, v, vlen, jtype(k->type));
+    int rc = vg_event_add(fl->ev, fl->name, nlen, v, vlen, vg__event_jtype(k->type));
     if (rc && !fl->rc)
         fl->rc = rc;
 }
@@ -515,6 +504,12 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
                 if (key[i] != ' ')
                     fl->name[n++] = key[i];
             key = fl->name;
+            /* the form is told from the names as written (detect_form): one that only loses
+             * its spaces to look like an NXLog name is left to the tape */
+            vg__str nm = {key, n};
+            if (vg__str_eq(nm, VG_STR("SourceModuleType")) || vg__str_eq(nm, VG_STR("Hostname")) ||
+                vg__str_eq(nm, VG_STR("SourceName")))
+                return 1;
         }
         if (!n)
             return 0; /* flatten() skips an empty name too */
@@ -534,7 +529,7 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
     }
     if (ev->n >= fl->room) /* more members than from_flat_json made room for */
         return 1;
-    vg__event_put(ev, key, n, hash, val, vlen, jtype(type));
+    vg__event_put(ev, key, n, hash, val, vlen, vg__event_jtype(type));
     return 0;
 }
 
@@ -594,6 +589,10 @@ int vg_event_from_json(vg_event *ev, const char *text, size_t len, vg_json_form 
     if (begin_json(ev))
         return VG_ERR_NOMEM;
     if (from_flat_json(ev, ev->flat, text, len, form) == 0)
+        return 0;
+    /* nested documents in one pass too (nested.c), then the aliases as the tape way adds them */
+    if (vg__event_from_nested_json(ev, text, len, form) == 0 &&
+        ((ev->form != VG_JSON_ECS && ev->form != VG_JSON_NXLOG) || add_aliases(ev, ev->form) == 0))
         return 0;
     return vg__event_from_json_tape(ev, text, len, form, err_off, err, errcap);
 }

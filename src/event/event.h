@@ -61,10 +61,30 @@ int vg__event_room(vg_event *ev, size_t n, size_t bytes);
 void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
                    size_t vlen, vg_value_type type);
 
-/* vg_event_from_json without its one-pass way for flat lines: always through the JSON tape
- * (tests compare the two). */
+/* vg_event_from_json without its one-pass ways for flat and nested lines: always through the
+ * JSON tape (tests compare them). */
 int vg__event_from_json_tape(vg_event *ev, const char *text, size_t len, vg_json_form form,
                              size_t *err_off, char *err, size_t errcap);
+/* The one-pass way for nested documents (nested.c): ev cleared and given the fields and form
+ * the tape way gives text, without the ECS and NXLog aliases. 0, or 1 when text is not a
+ * document it reads (invalid, unusual or past a limit): ev is then partly filled and the
+ * caller reads text through the tape for the answer or the error. */
+int vg__event_from_nested_json(vg_event *ev, const char *text, size_t len, vg_json_form form);
+/* The vg_value_type of a scalar JSON token type (vg__jtype). */
+static inline vg_value_type vg__event_jtype(uint8_t t)
+{
+    switch (t) {
+    case VG_J_NUM:
+        return VG_VAL_NUMBER;
+    case VG_J_TRUE:
+    case VG_J_FALSE:
+        return VG_VAL_BOOL;
+    case VG_J_NULL:
+        return VG_VAL_NULL;
+    default:
+        return VG_VAL_STRING;
+    }
+}
 
 /* The first field (1 + index; 0: none) whose name hash falls in hash's bucket; follow
  * fields[i].next for the rest, in field order. Compare nhash and the name to be sure. */

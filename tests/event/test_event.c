@@ -2,14 +2,20 @@
  * test_event.c - unit tests for events (src/event/event.c).
  *
  * vg_event_from_json reads a flat line (an object of scalars) in one pass without the JSON
- * tape; every other document goes through the tape. The one-pass way must give exactly the
- * fields, values, types, form and errors the tape gives, so each case here is read both ways
- * (vg__event_from_json_tape is the tape alone) and compared field by field: escapes, \u
- * escapes and surrogates, spaces in names, empty and special ("#text") names, duplicates,
- * NXLog detection and its aliases, nested documents, bad JSON, and values and names past the
- * sizes the one-pass way handles itself. With the shared data every line of the oracle's
- * flat and nested event files is compared too. The name buckets must find every field of a
- * name, in field order, and the folded copy of each value must be its ASCII lower case.
+ * tape, and a nested document in one pass too (nested.c); what neither handles goes through
+ * the tape. The one-pass ways must give exactly the fields, values, types, form and errors the
+ * tape gives, so each case here is read both ways (vg__event_from_json_tape is the tape alone)
+ * and compared field by field: escapes, \u escapes and surrogates, spaces in names, empty and
+ * special ("#text") names, duplicates, NXLog detection and its aliases, nested documents, bad
+ * JSON, and values and names past the sizes the one-pass way handles itself. Nested cases
+ * also state whether nested.c reads them itself (the evtx crate's form with #attributes,
+ * #text, arrays and UserData; ECS and dotted documents; a name left over from a longer one) or
+ * must leave them to the tape (escaped keys, depth and field limits, long escaped values,
+ * forms it cannot tell without looking ahead, and bad or truncated JSON, whose message and
+ * offset must be the tape's). With the shared data every line of the oracle's flat event file
+ * and of every nested file under raw/ is compared too, and every nested line must be read in
+ * one pass. The name buckets must find every field of a name, in field order, and the folded
+ * copy of each value must be its ASCII lower case.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +26,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "event/event.h"
 
@@ -70,6 +78,10 @@ static void test_one_pass_equals_tape(void **state)
         ("{\"Hostname\": \"h1\", \"SourceName\": \"Microsoft-Windows-Sysmon\", \"EventID\": 1, "
          "\"RecordNumber\": 7, \"UserID\": \"S-1-5-18\"}"),
         "{\"SourceModuleType\": \"im_msvistalog\", \"Hostname\": \"h2\"}",
+        /* names that only lose their spaces to read as NXLog's: the form goes by the names as
+         * written, so these are flat */
+        "{\"Source ModuleType\": \"x\"}",
+        "{\"Host name\": \"h\", \"SourceName\": \"s\"}",
         "{\"a\": {\"b\": 1}, \"c\": 2}",
         "{\"a\": [1, 2, \"x\"], \"c\": 2}",
         "{\"Event\": {\"System\": {\"EventID\": 4688, \"Channel\": \"Security\"}}}",
@@ -107,6 +119,172 @@ static void test_long_values_and_names(void **state)
     k += (size_t)sprintf(doc + k, "\": 1, \"after\": 2}");
     assert_same_event(doc, k, VG_JSON_AUTO);
     free(doc);
+}
+
+/* doc read by nested.c alone must give 0 (it reads it) or 1 (it leaves it to the tape), and
+ * vg_event_from_json must equal the tape either way. */
+static void check_nested(const char *doc, size_t len, vg_json_form form, int want)
+{
+    vg_event *ev = vg_event_new();
+    int rc = vg__event_from_nested_json(ev, doc, len, form);
+    if (rc != want) {
+        print_message("doc %.*s (form %d): nested.c gave %d, not %d\n",
+                      (int)(len < 300 ? len : 300), doc, (int)form, rc, want);
+        fail();
+    }
+    vg_event_free(ev);
+    assert_same_event(doc, len, form);
+}
+
+static void test_nested_one_pass(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        /* the evtx crate's form */
+        ("{\"Event\": {\"#attributes\": {\"xmlns\": \"http://x\"}, \"System\": {\"Provider\": "
+         "{\"#attributes\": {\"Name\": \"Microsoft-Windows-Sysmon\", \"Guid\": \"5770385F\"}}, "
+         "\"EventID\": 1, \"Keywords\": \"0x8000000000000000\", \"TimeCreated\": {\"#attributes\": "
+         "{\"SystemTime\": \"2019-07-26T07:39:14.375565Z\"}}, \"Correlation\": null, "
+         "\"Execution\": {\"#attributes\": {\"ProcessID\": 5924, \"ThreadID\": 6056}}, "
+         "\"Security\": {\"#attributes\": {\"UserID\": \"S-1-5-18\"}}}, \"EventData\": "
+         "{\"RuleName\": \"\", \"Image\": \"C:\\\\Windows\\\\hh.exe\", \"Description\": "
+         "\"Microsoft\\u00ae HTML\", \"TerminalSessionId\": 1, \"Flag\": true}}}"),
+        /* EventID with qualifiers, Data elements with names, UserData, arrays */
+        ("{\"Event\": {\"System\": {\"EventID\": {\"#attributes\": {\"Qualifiers\": 16384}, "
+         "\"#text\": 7036}}, \"EventData\": {\"Data\": [{\"#attributes\": {\"Name\": \"A\"}, "
+         "\"#text\": \"x\"}, {\"#attributes\": {\"Name\": \"B\"}, \"#text\": \"y\"}, \"z\"], "
+         "\"Binary\": \"00FF\", \"List\": [1, [2, 3], {\"In ner\": 4}]}}}"),
+        ("{\"Event\": {\"System\": {\"EventID\": 104}, \"UserData\": {\"LogFileCleared\": "
+         "{\"#attributes\": {\"xmlns\": \"http://y\"}, \"SubjectUserName\": \"admin\", "
+         "\"Channel Name\": \"System\"}}}, \"Event\": 2, \"other\": [1, {\"a\": [true]}]}"),
+        /* a #text read after a sibling's name has overwritten the element's: the tape reads
+         * the bytes left in its name buffer, and so must the one pass */
+        ("{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Data\": {\"Inner\": 1, "
+         "\"#text\": \"t\", \"#attributes\": {\"N\": 2}}, \"Long Name\": {\"A\": 1, \"#text\": "
+         "2}}}}"),
+        /* #attributes that is not an object, #text at the top of a section, empty containers */
+        ("{\"Event\": {\"System\": {\"EventID\": 1, \"X\": {\"#attributes\": 5}}, \"#text\": 3, "
+         "\"EventData\": {\"#text\": \"v\", \"e\": {}, \"f\": [], \"g\": [[]]}}}"),
+        /* white space everywhere */
+        " \n{ \"Event\" :\t{ \"System\" : { \"EventID\" : 1 } , \"EventData\" : { } } } \r\n",
+        /* ECS and other dotted documents */
+        ("{\"@timestamp\": \"2020-01-01T00:00:00Z\", \"winlog\": {\"channel\": \"Security\", "
+         "\"event_id\": 4624, \"event_data\": {\"Image\": \"c:\\\\x\", \"Logon Type\": 3}, "
+         "\"process\": {\"pid\": 4, \"thread\": {\"id\": 8}}}, \"host\": {\"name\": \"h\"}}"),
+        "{\"winlog\": 1, \"a\": {\"b\": {\"c\": [1, {\"d\": null}]}}}",
+        "{\"Hostname\": \"h\", \"SourceName\": \"s\", \"x\": {\"y\": 1}, \"RecordNumber\": 3}",
+        "{\"SourceModuleType\": \"im\", \"x\": {\"#attributes\": {\"k\": 1}, \"#text\": \"v\"}}",
+        ("{\"a\": {\"#attributes\": {\"k\": 1}, \"#text\": \"v\", \"b c\": [1, {\"d\": 2}]}, "
+         "\"#text\": 5, \"#attributes\": {\"t\": 1, \"u\": {\"v\": 2}}, \"\": 1, \" \": {\"x\": "
+         "1}}"),
+        "{\"Event\": \"scalar\", \"x\": {\"y\": 1}}",
+        "{\"Event\": [{\"System\": 1}], \"x\": {\"y\": 1}}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        check_nested(docs[i], strlen(docs[i]), VG_JSON_AUTO, 0);
+    /* the evtx form asked for: Event need not hold System */
+    const char *no_system = "{\"Event\": {\"EventData\": {\"a\": 1}}, \"b\": 2}";
+    check_nested(no_system, strlen(no_system), VG_JSON_EVTX, 0);
+    /* other forms asked for: a leading Event is walked the dotted way */
+    const char *evtx = docs[1];
+    for (int form = VG_JSON_FLAT; form <= VG_JSON_NXLOG; form++)
+        if (form != VG_JSON_EVTX)
+            check_nested(evtx, strlen(evtx), (vg_json_form)form, 0);
+    /* a name past VG_EVENT_MAX_NAME is dropped, as the tape drops it */
+    char doc[2048];
+    int n = snprintf(doc, sizeof doc, "{\"Event\": {\"System\": {\"EventID\": 1, \"");
+    for (int k = 0; k < VG_EVENT_MAX_NAME; k++)
+        doc[n++] = 'n';
+    n += snprintf(doc + n, sizeof doc - (size_t)n, "\": 1, \"after\": {\"#attributes\": {\"");
+    for (int k = 0; k < VG_EVENT_MAX_NAME - 7; k++) /* "after_" + this + NUL: just fits */
+        doc[n++] = 'a';
+    n += snprintf(doc + n, sizeof doc - (size_t)n, "\": 2}}}}}");
+    check_nested(doc, (size_t)n, VG_JSON_AUTO, 0);
+}
+
+/* Nesting depth d of objects under EventData, closed or not. */
+static size_t deep_doc(char *buf, size_t cap, int d, char open, char close)
+{
+    size_t n = (size_t)snprintf(buf, cap, "{\"Event\": {\"System\": {}, \"EventData\": ");
+    for (int i = 0; i < d && n + 8 < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, open == '{' ? "{\"k\": " : "[");
+    n += (size_t)snprintf(buf + n, cap - n, "1");
+    for (int i = 0; i < d && n + 4 < cap; i++)
+        buf[n++] = close;
+    n += (size_t)snprintf(buf + n, cap - n, "}}");
+    return n;
+}
+
+static void test_nested_falls_back(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        /* escaped keys: the tape unescapes them */
+        "{\"Event\": {\"System\": {\"Event\\u0049D\": 4688}}}",
+        "{\"Ev\\u0065nt\": {\"System\": {\"EventID\": 1}}}",
+        "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"#te\\u0078t\": 1}}}",
+        /* forms only a look ahead tells */
+        "{\"x\": 1, \"Event\": {\"System\": {\"EventID\": 1}}}",
+        "{\"Event\": {\"EventData\": {\"a\": 1}, \"System\": {\"EventID\": 2}}}",
+        "{\"Event\": {\"EventData\": {\"a\": 1}}}",
+        /* bad or truncated JSON: the tape's message and offset */
+        "{\"Event\": {\"System\": {\"EventID\": 1}",
+        "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"x\": \"trunc",
+        "{\"Event\": {\"System\": {\"EventID\": 1,}}}",
+        "{\"Event\": {\"System\": {\"EventID\": 01}}}",
+        "{\"Event\": {\"System\": []]}}",
+        "{\"Event\": {\"System\": {\"a\": \"\x01\"}}}",
+        "{\"Event\": {\"System\": {}}} x",
+        "{\"Event\": {\"System\": {\"a\": tru}}}",
+        "{\"Event\": {\"System\": {\"a\" 1}}}",
+        "{\"Event\": {\"System\": {\"a\": [1 2]}}}",
+        "{\"Event\": {\"System\": {\"a\": \"\\q\"}}}",
+        "{\"Event\": {\"System\": {}}, \"rest\": [1,]}",
+        "{\"a\": {\"b\": 1}",
+        "{\"a\": {\"b\": 1}}}",
+        "{\"a\": {\"b\": 1]}",
+        "[{\"a\": 1}]",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        for (int form = VG_JSON_AUTO; form <= VG_JSON_NXLOG; form++) {
+            /* the look-ahead cases are only such for auto */
+            if (i >= 3 && i <= 5 && form != VG_JSON_AUTO)
+                assert_same_event(docs[i], strlen(docs[i]), (vg_json_form)form);
+            else
+                check_nested(docs[i], strlen(docs[i]), (vg_json_form)form, 1);
+        }
+    /* the evtx form asked for, without a leading Event */
+    const char *later = "{\"a\": {\"b\": 1}, \"Event\": {\"System\": {\"EventID\": 1}}}";
+    check_nested(later, strlen(later), VG_JSON_EVTX, 1);
+    const char *truncated = "{\"a\": 1, \"Event\": {\"System\": {\"EventID\": 1}";
+    check_nested(truncated, strlen(truncated), VG_JSON_EVTX, 1);
+    /* depth: past VG_EVENT_MAX_DEPTH (the tape's limit error), past VG_JSON_MAX_DEPTH (its
+     * "nesting too deep" at the offending bracket), and both unclosed */
+    static char buf[8192];
+    size_t n = deep_doc(buf, sizeof buf, VG_EVENT_MAX_DEPTH + 1, '{', '}');
+    check_nested(buf, n, VG_JSON_AUTO, 1);
+    n = deep_doc(buf, sizeof buf, VG_EVENT_MAX_DEPTH - 3, '{', '}'); /* within: one pass */
+    check_nested(buf, n, VG_JSON_AUTO, 0);
+    n = deep_doc(buf, sizeof buf, VG_JSON_MAX_DEPTH + 4, '[', ']');
+    check_nested(buf, n, VG_JSON_AUTO, 1);
+    n = deep_doc(buf, sizeof buf, VG_JSON_MAX_DEPTH + 4, '[', ' ');
+    check_nested(buf, n, VG_JSON_AUTO, 1);
+    /* more fields than an event holds */
+    static char many[64 * 1024];
+    n = (size_t)snprintf(many, sizeof many, "{\"Event\": {\"System\": {}, \"EventData\": {");
+    for (int i = 0; i <= VG_EVENT_MAX_FIELDS; i++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "%s\"f%d\": %d", i ? ", " : "", i, i);
+    n += (size_t)snprintf(many + n, sizeof many - n, "}}}");
+    check_nested(many, n, VG_JSON_AUTO, 1);
+    /* an escaped value longer than the one pass's scratch */
+    n = (size_t)snprintf(many, sizeof many, "{\"Event\": {\"System\": {\"v\": \"");
+    for (int i = 0; i < 10000; i++) {
+        if (i % 50 == 0)
+            many[n++] = '\\';
+        many[n++] = i % 50 ? 'a' : 'n';
+    }
+    n += (size_t)snprintf(many + n, sizeof many - n, "\"}}}");
+    check_nested(many, n, VG_JSON_AUTO, 1);
 }
 
 static void test_buckets_and_folding(void **state)
@@ -216,8 +394,9 @@ static void test_every_length(void **state)
     vg_event_free(ev);
 }
 
-/* Every line of the oracle's event files, both ways (skipped without the shared data). */
-static void compare_file(const char *path, size_t *lines)
+/* Every line of the oracle's event files, both ways (skipped without the shared data); with
+ * one_pass, each must also be read by nested.c itself. */
+static void compare_file(const char *path, size_t *lines, int one_pass)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -228,11 +407,38 @@ static void compare_file(const char *path, size_t *lines)
     while ((n = getline(&line, &cap, f)) > 0) {
         while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
-        assert_same_event(line, (size_t)n, VG_JSON_AUTO);
+        if (one_pass)
+            check_nested(line, (size_t)n, VG_JSON_AUTO, 0);
+        else
+            assert_same_event(line, (size_t)n, VG_JSON_AUTO);
         (*lines)++;
     }
     free(line);
     fclose(f);
+}
+
+/* Every .jsonl file under dir (the evtx crate's nested form), one pass. */
+static void compare_dir(const char *dir, size_t *lines, size_t *files)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        size_t n = strlen(e->d_name);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            compare_dir(path, lines, files);
+        else if (n > 6 && strcmp(e->d_name + n - 6, ".jsonl") == 0) {
+            compare_file(path, lines, 1);
+            (*files)++;
+        }
+    }
+    closedir(d);
 }
 
 static void test_shared_events(void **state)
@@ -248,20 +454,21 @@ static void test_shared_events(void **state)
     }
     fclose(probe);
     size_t lines = 0;
-    compare_file(path, &lines);
+    compare_file(path, &lines, 0);
     assert_int_equal(lines, 8255);
-    /* nested documents (the evtx crate's form) always take the tape; compare a few anyway */
-    snprintf(path, sizeof path,
-             "%s/oracle/events/raw/Execution/Sysmon_Exec_CompiledHTML.evtx.jsonl", shared);
-    size_t before = lines;
-    compare_file(path, &lines);
-    assert_true(lines > before);
+    /* the same events in the evtx crate's nested form, one file per EVTX file */
+    snprintf(path, sizeof path, "%s/oracle/events/raw", shared);
+    size_t nested = 0, files = 0;
+    compare_dir(path, &nested, &files);
+    assert_int_equal(nested, 8255);
+    assert_true(files > 200);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_pass_equals_tape), cmocka_unit_test(test_long_values_and_names),
+        cmocka_unit_test(test_nested_one_pass),      cmocka_unit_test(test_nested_falls_back),
         cmocka_unit_test(test_buckets_and_folding),  cmocka_unit_test(test_every_length),
         cmocka_unit_test(test_names_remembered),     cmocka_unit_test(test_shared_events),
     };
