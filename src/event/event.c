@@ -214,6 +214,21 @@ void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, 
     ev->n++;
 }
 
+uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n)
+{
+    vg__name_memo *m = &ev->memo[ev->n % VG_EVENT_NAME_MEMO];
+    uint64_t a, b;
+    if (!vg__name_words(name, n, &a, &b))
+        return vg__hash_lower(name, n);
+    if (m->len != n || m->a != a || m->b != b) {
+        m->a = a;
+        m->b = b;
+        m->len = (uint32_t)n;
+        m->hash = vg__hash_lower(name, n);
+    }
+    return m->hash;
+}
+
 int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,
                          const char *value, size_t vlen, vg_value_type type)
 {
@@ -274,12 +289,6 @@ typedef struct flat {
     char val[8192];
     int rc;
     size_t room; /* the one-pass path: fields it has made room for (from_flat_json) */
-    /* the one-pass path: the names met at each member position, with their hashes (lines of
-     * one source repeat their names in the same order) */
-    struct flat_name {
-        uint64_t a, b;
-        uint32_t len, hash;
-    } names[64];
 } flat;
 
 /* Add scalar token t under name (nlen bytes of fl->name). */
@@ -479,24 +488,12 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
     if (kesc || klen + 1 > sizeof fl->name || (klen && key[0] == '#'))
         return 1;
     vg_event *ev = fl->ev;
-    /* a name of four to sixteen bytes is two words that may overlap; the same two words at
-     * this member position last time are the same name, with the same hash */
-    uint64_t a = 0, b = 0;
-    if (klen >= 8 && klen <= 16) {
-        memcpy(&a, key, 8);
-        memcpy(&b, key + klen - 8, 8);
-    } else if (klen >= 4 && klen < 8) {
-        uint32_t a4, b4;
-        memcpy(&a4, key, 4);
-        memcpy(&b4, key + klen - 4, 4);
-        a = a4;
-        b = b4;
-    }
     size_t n = klen;
     uint32_t hash;
-    struct flat_name *seen = &fl->names[ev->n % VG_ARRAY_LEN(fl->names)];
-    if (a && seen->len == klen && seen->a == a && seen->b == b) {
-        hash = seen->hash; /* a remembered name has no space */
+    int same;
+    vg__name_memo *m = vg__event_memo(ev, key, klen, &same);
+    if (same) {
+        hash = m->hash; /* the name this position had last time, which has no space */
     } else {
         if (memchr(key, ' ', klen)) { /* Sigma names fields without spaces */
             n = 0;
@@ -513,13 +510,7 @@ static int flat_member(void *ud, const char *key, size_t klen, int kesc, const c
         }
         if (!n)
             return 0; /* flatten() skips an empty name too */
-        hash = vg__hash_lower(key, n);
-        if (a && n == klen) {
-            seen->a = a;
-            seen->b = b;
-            seen->len = (uint32_t)klen;
-            seen->hash = hash;
-        }
+        hash = vg__event_name_hash(ev, key, n);
     }
     if (vesc) {
         if (vlen + 1 > sizeof fl->val)
@@ -579,7 +570,7 @@ static int begin_json(vg_event *ev)
 {
     vg_event_clear(ev);
     if (!ev->flat)
-        ev->flat = calloc(1, sizeof(flat)); /* no name remembered yet */
+        ev->flat = malloc(sizeof(flat));
     return ev->flat ? 0 : VG_ERR_NOMEM;
 }
 

@@ -16,6 +16,34 @@ typedef struct vg__field {
     uint8_t type;  /* vg_value_type */
 } vg__field;
 
+/* A name of four to sixteen bytes as two words that may overlap (together they are all its
+ * bytes), with its vg__hash_lower. */
+typedef struct vg__name_memo {
+    uint64_t a, b;
+    uint32_t len, hash;
+} vg__name_memo;
+#define VG_EVENT_NAME_MEMO 64
+
+/* The two words of a name of four to sixteen bytes, else 0 (a word of a JSON name is never 0:
+ * its first byte is not NUL). */
+static inline int vg__name_words(const char *p, size_t n, uint64_t *a, uint64_t *b)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(a, p, 8);
+        memcpy(b, p + n - 8, 8);
+        return 1;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t a4, b4;
+        memcpy(&a4, p, 4);
+        memcpy(&b4, p + n - 4, 4);
+        *a = a4;
+        *b = b4;
+        return 1;
+    }
+    return 0;
+}
+
 #define VG_EVENT_BUCKETS 256 /* fields by name hash: head and tail of each bucket's chain */
 
 struct vg_event {
@@ -35,6 +63,9 @@ struct vg_event {
      * one event reads in turn share it; freed with the event through evtx_free */
     void *evtx;
     void (*evtx_free)(void *);
+    /* the name hashes of the JSON readers, remembered by field position (vg__event_name_hash):
+     * lines of one source name their fields alike, in the same order */
+    vg__name_memo memo[VG_EVENT_NAME_MEMO];
 };
 
 static inline vg__str vg__field_name(const vg_event *ev, const vg__field *f)
@@ -60,6 +91,19 @@ int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t n
 int vg__event_room(vg_event *ev, size_t n, size_t bytes);
 void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
                    size_t vlen, vg_value_type type);
+
+/* vg__hash_lower(name, n) for the field about to be added (field ev->n), remembered for that
+ * position: the same name there next time is not hashed again. */
+uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n);
+/* The memo of the field about to be added, and whether the n bytes at name are its name (then
+ * they hold no space: remembered names never do). */
+static inline vg__name_memo *vg__event_memo(vg_event *ev, const char *name, size_t n, int *same)
+{
+    vg__name_memo *m = &ev->memo[ev->n % VG_EVENT_NAME_MEMO];
+    uint64_t a, b;
+    *same = vg__name_words(name, n, &a, &b) && m->len == n && m->a == a && m->b == b;
+    return m;
+}
 
 /* vg_event_from_json without its one-pass ways for flat and nested lines: always through the
  * JSON tape (tests compare them). */

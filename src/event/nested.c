@@ -49,7 +49,8 @@ static int add(walk *w, size_t nlen, const vg__jtok *v)
          ev->lused + n + 1 > ev->lcap) &&
         vg__event_room(ev, 1, nlen + n)) /* past VG_EVENT_MAX_FIELDS: the tape says so */
         return 1;
-    vg__event_put(ev, w->name, nlen, vg__hash_lower(w->name, nlen), s, n, vg__event_jtype(v->type));
+    vg__event_put(ev, w->name, nlen, vg__event_name_hash(ev, w->name, nlen), s, n,
+                  vg__event_jtype(v->type));
     return 0;
 }
 
