@@ -359,12 +359,20 @@ static void flatten(flat *fl, size_t nlen, uint32_t t, int dotted, int depth)
             add_scalar(fl, nlen, t);
         return;
     }
+    /* evtx sections name each child by its own key, written over the element's name: keep
+     * the element's name for its #text and #attributes, which may come after a child */
+    char own[sizeof fl->name];
+    if (!dotted && nlen)
+        memcpy(own, fl->name, nlen);
     for (uint32_t key = t + 1; key < k->next;) {
         uint32_t v = fl->j->tok[key].next;
         size_t n;
-        if (is_key(fl->j, key, "#text")) {
+        int text = is_key(fl->j, key, "#text"), attrs = !text && is_key(fl->j, key, "#attributes");
+        if ((text || attrs) && !dotted && nlen)
+            memcpy(fl->name, own, nlen);
+        if (text) {
             n = nlen; /* element text: the element's own name */
-        } else if (is_key(fl->j, key, "#attributes")) {
+        } else if (attrs) {
             /* attributes: ELEMENT_ATTR in evtx sections, ELEMENT.ATTR in flat */
             const vg__jtok *a = &fl->j->tok[v];
             if (a->type == VG_J_OBJ) {

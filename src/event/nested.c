@@ -10,8 +10,9 @@
  * It must give exactly what the tape way gives - names, values, types, order and form - so
  * each function here mirrors one of event.c's flatteners step for step: member/attributes/
  * value are flatten's loop, its #attributes branch and flatten itself, and names are built in
- * one buffer of the same size by the same writes as name_put (including what a later, shorter
- * name leaves behind, which the evtx form can read back through #text). Form detection is
+ * one buffer of the same size by the same writes as name_put (an evtx section writes each
+ * child's name over its element's, so both keep the element's name for a later #text or
+ * #attributes). Form detection is
  * detect_form's, decided from what has been read: a document that opens with an "Event"
  * object whose first member but #attributes is System is the evtx form; any other document is
  * walked the dotted way while the keys detect_form looks at are noted. Anything it would have
@@ -142,16 +143,23 @@ static int attributes(walk *w, size_t nlen, const vg__jtok *v, int dotted, int d
     }
 }
 
-/* One member of an object at depth that is named name[0..nlen): flatten's loop body. */
-static int member(walk *w, size_t nlen, const vg__jtok *k, const vg__jtok *v, int dotted, int depth)
+/* One member of an object at depth that is named name[0..nlen): flatten's loop body. own:
+ * the element's name, written back before its #text and #attributes (evtx sections write each
+ * child's name over it), or NULL. */
+static int member(walk *w, size_t nlen, const vg__jtok *k, const vg__jtok *v, int dotted, int depth,
+                  const char *own)
 {
     if (k->esc) /* flatten compares raw keys and unescapes names: the tape does both */
         return 1;
     size_t n;
     int hash = k->len && w->src[k->off] == '#';
-    if (hash && is(w, k, VG_STR("#text")))
+    int text = hash && is(w, k, VG_STR("#text")),
+        attrs = hash && !text && is(w, k, VG_STR("#attributes"));
+    if ((text || attrs) && own)
+        memcpy(w->name, own, nlen);
+    if (text)
         n = nlen; /* element text: the element's own name */
-    else if (hash && is(w, k, VG_STR("#attributes")))
+    else if (attrs)
         return attributes(w, nlen, v, dotted, depth);
     else
         n = dotted && nlen ? name_put(w, nlen, '.', k) : name_put(w, 0, 0, k);
@@ -165,13 +173,17 @@ static int value(walk *w, size_t nlen, const vg__jtok *v, int dotted, int depth)
         return 1;
     if (v->type != VG_J_OBJ && v->type != VG_J_ARR)
         return nlen ? add(w, nlen, v) : 0;
+    char own[sizeof w->name]; /* as flatten keeps it */
+    int keep = v->type == VG_J_OBJ && !dotted && nlen;
+    if (keep)
+        memcpy(own, w->name, nlen);
     for (;;) {
         vg__jtok k, e;
         int rc = vg__json_next(&w->r, &k, &e);
         if (rc <= 0)
             return rc < 0;
         rc = v->type == VG_J_ARR ? value(w, nlen, &e, dotted, depth + 1)
-                                 : member(w, nlen, &k, &e, dotted, depth);
+                                 : member(w, nlen, &k, &e, dotted, depth, keep ? own : NULL);
         if (rc)
             return rc;
     }
@@ -249,7 +261,7 @@ static int root(walk *w, vg_json_form *form)
             host |= is(w, &k, VG_STR("Hostname"));
             source |= is(w, &k, VG_STR("SourceName"));
         }
-        if ((rc = member(w, 0, &k, &v, 1, 0)))
+        if ((rc = member(w, 0, &k, &v, 1, 0, NULL)))
             return rc;
     }
     if (*form == VG_JSON_AUTO)

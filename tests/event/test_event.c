@@ -157,8 +157,8 @@ static void test_nested_one_pass(void **state)
         ("{\"Event\": {\"System\": {\"EventID\": 104}, \"UserData\": {\"LogFileCleared\": "
          "{\"#attributes\": {\"xmlns\": \"http://y\"}, \"SubjectUserName\": \"admin\", "
          "\"Channel Name\": \"System\"}}}, \"Event\": 2, \"other\": [1, {\"a\": [true]}]}"),
-        /* a #text read after a sibling's name has overwritten the element's: the tape reads
-         * the bytes left in its name buffer, and so must the one pass */
+        /* #text and #attributes after a child element: the element's own name
+         * (test_text_after_child names the fields) */
         ("{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Data\": {\"Inner\": 1, "
          "\"#text\": \"t\", \"#attributes\": {\"N\": 2}}, \"Long Name\": {\"A\": 1, \"#text\": "
          "2}}}}"),
@@ -328,6 +328,37 @@ static void test_buckets_and_folding(void **state)
     vg_event_free(ev);
 }
 
+/* An element's #text and #attributes that come after one of its child elements are named
+ * after the element, not after the child (whose name an evtx section writes in the same
+ * place): both ways give Data, Data_N and LongName. */
+static void test_text_after_child(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\"Data\": {\"Inner\": 1, "
+        "\"#text\": \"t\", \"#attributes\": {\"N\": 2}}, \"Long Name\": {\"A\": 1, \"#text\": "
+        "2}}}}";
+    static const char *const want[][2] = {{"EventID", "1"}, {"Inner", "1"}, {"Data", "t"},
+                                          {"Data_N", "2"},  {"A", "1"},     {"LongName", "2"}};
+    vg_event *ev = vg_event_new();
+    for (int way = 0; way < 2; way++) {
+        int rc = way ? vg__event_from_json_tape(ev, doc, strlen(doc), VG_JSON_AUTO, NULL, NULL, 0)
+                     : vg_event_from_json(ev, doc, strlen(doc), VG_JSON_AUTO, NULL, NULL, 0);
+        assert_int_equal(rc, 0);
+        assert_int_equal(vg_event_count(ev), VG_ARRAY_LEN(want));
+        for (size_t i = 0; i < VG_ARRAY_LEN(want); i++) {
+            vg_str n, v;
+            vg_value_type t;
+            vg_event_field(ev, i, &n, &v, &t);
+            assert_int_equal(n.len, strlen(want[i][0]));
+            assert_memory_equal(n.ptr, want[i][0], n.len);
+            assert_int_equal(v.len, strlen(want[i][1]));
+            assert_memory_equal(v.ptr, want[i][1], v.len);
+        }
+    }
+    vg_event_free(ev);
+}
+
 /* The one-pass reader remembers the name at each member position: one event reading lines
  * whose names differ from the last line's at the same places (by one byte, first or last, by
  * case, by a space, by length) must still name and hash every field right. */
@@ -470,7 +501,8 @@ int main(void)
         cmocka_unit_test(test_one_pass_equals_tape), cmocka_unit_test(test_long_values_and_names),
         cmocka_unit_test(test_nested_one_pass),      cmocka_unit_test(test_nested_falls_back),
         cmocka_unit_test(test_buckets_and_folding),  cmocka_unit_test(test_every_length),
-        cmocka_unit_test(test_names_remembered),     cmocka_unit_test(test_shared_events),
+        cmocka_unit_test(test_names_remembered),     cmocka_unit_test(test_text_after_child),
+        cmocka_unit_test(test_shared_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
