@@ -251,7 +251,8 @@ static int compile_item(vg__cctx *c, const vg__ynode *key, const vg__ynode *val,
     vg__mods mods;
     if (vg__mods_parse(c, key ? key : val, bar ? bar + 1 : NULL, &mods))
         return VG_ERR_SYNTAX;
-    return vg__mods_compile_values(c, &mods, val, it);
+    int rc = vg__mods_compile_values(c, &mods, val, it);
+    return rc ? rc : vg__vset_build(c->t->arena, it);
 }
 
 static int compile_map(vg__cctx *c, const vg__ynode *m, vg__map *out)

@@ -3,7 +3,9 @@
  *
  * For each routing branch whose conditions the event meets, the condition tree is evaluated
  * with short-circuiting; search identifiers are evaluated on demand. A field item looks up
- * every occurrence of its (mapped) field name; keywords look at every field. Then each filter
+ * every occurrence of its (mapped) field name; keywords look at every field. An item with a
+ * long list of plain values probes its value set (vg__vset_hit) instead of trying each value,
+ * except when explaining, which names the first value that matched. Then each filter
  * that applies to the rule is evaluated the same way, and a matching filter suppresses the
  * match. With an explanation buffer the same walk records which branch, identifiers, fields
  * and values decided the result.
@@ -105,6 +107,20 @@ static int value_hits(ectx *x, const vg__item *it, const vg__value *v, vg__str n
     return 0;
 }
 
+/* Does one of the occurrences match one of the item's values, through its value set (an item
+ * with a long list) and then the values left out of the set? */
+static int set_hits(ectx *x, const vg__item *it, vg__str name, const occ *o)
+{
+    const vg__vset *s = it->set;
+    for (size_t k = 0; k < o->n; k++)
+        if (vg__vset_hit(s, vg__field_lower(x->ev, &x->ev->fields[o->idx[k]])))
+            return 1;
+    for (size_t v = 0; v < s->n_rest; v++)
+        if (value_hits(x, it, s->rest[v], name, o))
+            return 1;
+    return 0;
+}
+
 static int item_eval(ectx *x, const vg__item *it)
 {
     const vg_event *ev = x->ev;
@@ -130,6 +146,8 @@ static int item_eval(ectx *x, const vg__item *it)
         if (!o.nonnull)
             return 0;
     }
+    if (it->set && !x->why) /* explanations name the first value that matched: one by one */
+        return set_hits(x, it, name, &o) != it->neq;
     if (it->neq) {
         for (size_t v = 0; v < it->n; v++)
             if (value_hits(&(ectx){ev, x->rt, x->md, NULL}, it, &it->vals[v], name, &o))

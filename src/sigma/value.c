@@ -10,6 +10,10 @@
  * IPv6 text. A regular expression is run only when the runs of plain text its matches must
  * contain (vg__regex_runs, derived once at compile time) are all in the folded value, in
  * order: a few memchr/memmem calls instead of a PCRE2 match that would fail anyway.
+ * A long list of plain values (equals, startswith, endswith; not cased, no wildcards) is also
+ * compiled into a value set: one open-addressing table of the folded values, probed with the
+ * field's folded text for each distinct value length, the hash of a prefix (suffix) grown byte
+ * by byte from the shorter one, so that hundreds of values cost one pass over the text.
  */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
@@ -76,6 +80,131 @@ static int pattern_match(const vg__pattern *pt, vg__str t, vg__str low)
     default:
         return vg__glob_match(pt->text, pt->len, s.ptr, s.len, 1);
     }
+}
+
+/* ---------------------------------------------------------------- value sets */
+
+enum { VS_EQUAL, VS_PREFIX, VS_SUFFIX }; /* the set's kinds, indexes of vg__vset.lens */
+
+typedef struct vg__vent {
+    const char *text;
+    uint32_t len, hash;
+    uint8_t kind; /* 1 + VS_*; 0: an empty slot */
+} vg__vent;
+
+/* FNV-1a, one byte at a time so that a prefix's (suffix's) hash grows with its length; the
+ * seed differs per kind. */
+#define VSET_PRIME 16777619u
+static inline uint32_t vset_seed(int kind)
+{
+    return 2166136261u ^ (uint32_t)kind * 0x9E3779B9u;
+}
+
+static inline uint32_t vset_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * VSET_PRIME;
+}
+
+static int vset_kind(const vg__value *v)
+{
+    if (v->kind != VK_STRING || v->pat.cased)
+        return -1;
+    return v->pat.kind == PK_EXACT    ? VS_EQUAL
+           : v->pat.kind == PK_PREFIX ? VS_PREFIX
+           : v->pat.kind == PK_SUFFIX ? VS_SUFFIX
+                                      : -1;
+}
+
+static uint32_t vset_hash(int kind, const char *p, size_t n)
+{
+    uint32_t h = vset_seed(kind);
+    for (size_t i = 0; i < n; i++)
+        h = vset_step(h, (unsigned char)p[kind == VS_SUFFIX ? n - 1 - i : i]);
+    return h;
+}
+
+static int vset_probe(const vg__vset *s, uint32_t h, int kind, const char *p, size_t n)
+{
+    for (uint32_t i = h & s->mask;; i = (i + 1) & s->mask) {
+        const vg__vent *e = &s->tab[i];
+        if (!e->kind)
+            return 0;
+        if (e->hash == h && e->len == n && e->kind == kind + 1 && memcmp(e->text, p, n) == 0)
+            return 1;
+    }
+}
+
+static void vset_insert(vg__vset *s, int kind, const char *p, size_t n)
+{
+    uint32_t h = vset_hash(kind, p, n);
+    if (vset_probe(s, h, kind, p, n))
+        return; /* the same value twice */
+    uint32_t i = h & s->mask;
+    while (s->tab[i].kind)
+        i = (i + 1) & s->mask;
+    s->tab[i] = (vg__vent){p, (uint32_t)n, h, (uint8_t)(kind + 1)};
+    uint32_t *l = s->lens[kind], k = s->n_lens[kind];
+    while (k && l[k - 1] > n) /* insertion into the sorted distinct lengths */
+        k--;
+    if (k && l[k - 1] == n)
+        return;
+    memmove(l + k + 1, l + k, (s->n_lens[kind] - k) * sizeof *l);
+    l[k] = (uint32_t)n;
+    s->n_lens[kind]++;
+}
+
+int vg__vset_build(vg__arena *a, vg__item *it)
+{
+    size_t plain = 0;
+    if (it->all || it->exists >= 0)
+        return 0;
+    for (size_t v = 0; v < it->n; v++)
+        plain += vset_kind(&it->vals[v]) >= 0 && it->vals[v].pat.len <= UINT32_MAX;
+    if (plain < VG_VSET_MIN)
+        return 0;
+    uint32_t slots = 16;
+    while (slots < 2 * plain)
+        slots *= 2;
+    vg__vset *s = vg__arena_alloc(a, sizeof *s);
+    if (!s || !(s->tab = vg__arena_alloc(a, slots * sizeof *s->tab)) ||
+        !(s->rest = vg__arena_alloc(a, (it->n - plain + 1) * sizeof *s->rest)))
+        return VG_ERR_NOMEM;
+    for (int k = VS_EQUAL; k <= VS_SUFFIX; k++)
+        if (!(s->lens[k] = vg__arena_alloc(a, plain * sizeof *s->lens[k])))
+            return VG_ERR_NOMEM;
+    s->mask = slots - 1;
+    for (size_t v = 0; v < it->n; v++) {
+        const vg__value *val = &it->vals[v];
+        int kind = vset_kind(val);
+        if (kind >= 0 && val->pat.len <= UINT32_MAX)
+            vset_insert(s, kind, val->pat.text, val->pat.len);
+        else
+            s->rest[s->n_rest++] = val;
+    }
+    it->set = s;
+    return 0;
+}
+
+int vg__vset_hit(const vg__vset *s, vg__str low)
+{
+    const uint32_t *l = s->lens[VS_EQUAL];
+    uint32_t n = s->n_lens[VS_EQUAL];
+    if (n && low.len >= l[0] && low.len <= l[n - 1] &&
+        vset_probe(s, vset_hash(VS_EQUAL, low.ptr, low.len), VS_EQUAL, low.ptr, low.len))
+        return 1;
+    for (int kind = VS_PREFIX; kind <= VS_SUFFIX; kind++) { /* each shortest first */
+        uint32_t h = vset_seed(kind);
+        size_t i = 0;
+        l = s->lens[kind];
+        for (uint32_t j = 0; j < s->n_lens[kind] && l[j] <= low.len; j++) {
+            for (; i < l[j]; i++)
+                h = vset_step(h, (unsigned char)low.ptr[kind == VS_SUFFIX ? low.len - 1 - i : i]);
+            const char *at = kind == VS_SUFFIX ? low.ptr + low.len - l[j] : low.ptr;
+            if (vset_probe(s, h, kind, at, l[j]))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---------------------------------------------------------------- regex runs */

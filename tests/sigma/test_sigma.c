@@ -13,7 +13,8 @@
  * where it reports errors; every Sigma limit hit exactly (VG_SIGMA_MAX_EXPANSION,
  * VG_SIGMA_MAX_COND_DEPTH, VG_SIGMA_MAX_MODIFIERS, VG_YAML_MAX_DEPTH: the limit passes, one
  * more fails); the compile checks that bugs slipped through once (modifier combinations, null
- * titles, empty sequences, control characters that would act as wildcards); and the flattening
+ * titles, empty sequences, control characters that would act as wildcards); value sets of long
+ * lists (equals, startswith, endswith) against the values tried one by one; and the flattening
  * of events in the evtx crate's nested JSON and in flat JSON.
  */
 #include <setjmp.h>
@@ -299,6 +300,192 @@ static void test_many_occurrences(void **state)
         vg_matcher_free(m);
     }
     vg_event_free(ev);
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* value sets (long lists of plain values)                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/* One field text and whether the item `F|MODS: LIST` matches it. */
+typedef struct vset_case {
+    const char *text;
+    int want;
+} vset_case;
+
+/* The item's values tried one by one on text, as evaluation does without a value set. */
+static int values_one_by_one(const vg__item *it, const char *text)
+{
+    char low[256];
+    size_t n = strlen(text);
+    assert_true(n < sizeof low);
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)vg__lower((unsigned char)text[i]);
+    int hit = 0;
+    for (size_t v = 0; v < it->n && !hit; v++)
+        hit =
+            vg__value_match(&it->vals[v], (vg__str){text, n}, (vg__str){low, n}, NULL, NULL, NULL);
+    return it->neq ? !hit : hit;
+}
+
+/* Compile `F|MODS: LIST`, check that it has a value set (or not) and that every case matches as
+ * wanted through the set (vg_matcher_test without explanation), value by value (with
+ * explanation), the index and exact evaluation, and the values tried one by one. */
+static void assert_vset(const char *key, const char *list, int with_set, const vset_case *cases,
+                        size_t n)
+{
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = compile_item(key, list, d);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    const vg__item *it = first_item(rs);
+    assert_int_equal(it->set != NULL, with_set);
+    vg_matcher *m[2] = {vg_matcher_new(rs), vg_matcher_new(rs)};
+    vg_matcher_set_exact(m[1], 1);
+    for (size_t i = 0; i < n; i++) {
+        vg_event *ev = vg_event_new();
+        const char *t = cases[i].text;
+        assert_int_equal(vg_event_add(ev, "F", 1, t, strlen(t), VG_VAL_STRING), 0);
+        char *why = NULL;
+        if (vg_matcher_test(m[0], vg_ruleset_rule(rs, 0), ev, NULL) != cases[i].want ||
+            vg_matcher_test(m[0], vg_ruleset_rule(rs, 0), ev, &why) != cases[i].want ||
+            vg_matcher_run(m[0], ev, NULL, NULL) != cases[i].want ||
+            vg_matcher_run(m[1], ev, NULL, NULL) != cases[i].want ||
+            (!it->all && values_one_by_one(it, t) != cases[i].want))
+            fail_msg("%s: %s on '%s' should be %d", key, list, t, cases[i].want);
+        free(why);
+        vg_event_free(ev);
+    }
+    vg_matcher_free(m[0]);
+    vg_matcher_free(m[1]);
+    vg_ruleset_free(rs);
+    vg_diags_free(d);
+}
+
+static void test_vset_suffixes(void **state)
+{
+    (void)state;
+    /* suffixes of several lengths and of each other, mixed case, a value longer than most
+     * texts, non-ASCII (folded only in ASCII), an escaped star (plain) and globs (one by one) */
+    const char *list = "['.dll', '\\x.dll', '\\Y.DLL', '\\zz.exe', 'a', 'bc', "
+                       "'\\Very\\Long\\Path\\name.sys', 'Ü', '\\*', 'q?', 'w*z']";
+    static const vset_case c[] = {{"C:\\Windows\\FOO.DLL", 1},
+                                  {"abc", 1},
+                                  {"xa", 1},
+                                  {"C", 0},
+                                  {"", 0},
+                                  {"bC", 1},
+                                  {"B", 0},
+                                  {"x.dl", 0},
+                                  {"dll", 0},
+                                  {"C:\\Y.DLL", 1},
+                                  {"\\zz.exE", 1},
+                                  {"zz.exe", 0},
+                                  {"name.sys", 0},
+                                  {"\\very\\long\\path\\NAME.SYS", 1},
+                                  {"C:\\very\\long\\path\\name.sys", 1},
+                                  {"xÜ", 1},
+                                  {"xü", 0},
+                                  {"abc*", 1},
+                                  {"xqz", 1},
+                                  {"xq", 0},
+                                  {"wxxz", 1},
+                                  {"wz", 1},
+                                  {"zw", 0}};
+    assert_vset("F|endswith", list, 1, c, VG_ARRAY_LEN(c));
+}
+
+static void test_vset_prefixes(void **state)
+{
+    (void)state;
+    const char *list = "['C:\\Windows\\', 'c:\\windows\\system32\\', 'C:\\Prog', 'd:', 'E', "
+                       "'ftp://', 'http://', 'https://', 'x*y', 'C:\\Windows\\System32\\cmd.exe']";
+    static const vset_case c[] = {{"c:\\WINDOWS\\notepad.exe", 1},
+                                  {"C:\\Windows", 0},
+                                  {"C:\\Windows\\", 1},
+                                  {"e", 1},
+                                  {"", 0},
+                                  {"D", 0},
+                                  {"d:x", 1},
+                                  {"HTTPS://a", 1},
+                                  {"http:/", 0},
+                                  {"ftp:", 0},
+                                  {"c:\\program files", 1},
+                                  {"xzzy-more", 1},
+                                  {"xz", 0},
+                                  {"C:\\Progra", 1},
+                                  {"C:\\Pro", 0}};
+    assert_vset("F|startswith", list, 1, c, VG_ARRAY_LEN(c));
+}
+
+static void test_vset_equals(void **state)
+{
+    (void)state;
+    /* duplicates in other case, an empty value, values that prefix each other, a glob */
+    const char *list = "['cmd.exe', 'CMD.EXE', 'powershell.exe', 'pwsh.exe', '', 'a', 'ab', "
+                       "'abc', 'x*y', 'rundll32.exe', 42]";
+    static const vset_case c[] = {
+        {"CMD.exe", 1}, {"", 1},   {"ab", 1},       {"abcd", 0},         {"b", 0},
+        {"xzzy", 1},    {"xy", 1}, {"xyz", 0},      {"Rundll32.EXE", 1}, {"rundll32.ex", 0},
+        {"42", 1},      {"4", 0},  {"PwSh.Exe", 1}, {" cmd.exe", 0}};
+    assert_vset("F", list, 1, c, VG_ARRAY_LEN(c));
+    /* neq: the field matches none of the values */
+    static const vset_case neq[] = {{"CMD.exe", 0}, {"", 0}, {"abcd", 1}, {"xzzy", 0}, {"b", 1}};
+    assert_vset("F|neq", list, 1, neq, VG_ARRAY_LEN(neq));
+}
+
+static void test_vset_empty_value(void **state)
+{
+    (void)state;
+    /* an empty suffix (prefix) is in every text */
+    const char *list = "['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', '']";
+    static const vset_case c[] = {{"", 1}, {"zzz", 1}, {"A1", 1}};
+    assert_vset("F|endswith", list, 1, c, VG_ARRAY_LEN(c));
+    assert_vset("F|startswith", list, 1, c, VG_ARRAY_LEN(c));
+}
+
+static void test_vset_unusual_lists(void **state)
+{
+    (void)state;
+    /* under VG_VSET_MIN plain values (the globs do not count): one by one */
+    static const vset_case few[] = {{"xa.dll", 1}, {"x.b", 1}, {"x.c", 0}};
+    assert_vset("F|endswith", "['a.dll', '.b', 'c*d', 'e?', 'f*', 'g*', 'h?', 'i*']", 0, few,
+                VG_ARRAY_LEN(few));
+    /* cased lists compare as written: one by one */
+    const char *eight = "['.Dll', '.exe', '.sys', '.ps1', '.bat', '.cmd', '.vbs', '.js']";
+    static const vset_case cased[] = {{"a.Dll", 1}, {"a.dll", 0}, {"A.EXE", 0}, {"a.js", 1}};
+    assert_vset("F|endswith|cased", eight, 0, cased, VG_ARRAY_LEN(cased));
+    /* all: every value must match */
+    static const vset_case all[] = {{"x.Dll.exe.sys.ps1.bat.cmd.vbs.js", 0},
+                                    {".dll.exe.sys.ps1.bat.cmd.vbs.js", 0}};
+    assert_vset("F|endswith|all", eight, 0, all, VG_ARRAY_LEN(all));
+    static const vset_case all_c[] = {{".dll.exe.sys.ps1.bat.cmd.vbs.js", 1},
+                                      {".DLL.EXE.SYS.PS1.BAT.CMD.VBS.JS", 1},
+                                      {".dll.exe.sys.ps1.bat.cmd.vbs", 0}};
+    assert_vset("F|contains|all", eight, 0, all_c, VG_ARRAY_LEN(all_c));
+    /* mixed case in the set itself */
+    static const vset_case folded[] = {{"a.DLL", 1}, {"a.dll", 1}, {"a.JS", 1}, {"a.j", 0}};
+    assert_vset("F|endswith", eight, 1, folded, VG_ARRAY_LEN(folded));
+}
+
+/* Any occurrence of the field (a list of values in the event) may match. */
+static void test_vset_occurrences(void **state)
+{
+    (void)state;
+    vg_diags *d = vg_diags_new();
+    vg_ruleset *rs = compile_item(
+        "F|endswith", "['.dll', '.exe', '.sys', '.ps1', '.bat', '.cmd', '.vbs', '.js']", d);
+    assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+    assert_non_null(first_item(rs)->set);
+    vg_matcher *m = vg_matcher_new(rs);
+    vg_event *ev = vg_event_new();
+    assert_int_equal(vg_event_add(ev, "F", 1, "a.txt", 5, VG_VAL_STRING), 0);
+    assert_int_equal(vg_event_add(ev, "G", 1, "a.dll", 5, VG_VAL_STRING), 0);
+    assert_int_equal(vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL), 0);
+    assert_int_equal(vg_event_add(ev, "F", 1, "B.VBS", 5, VG_VAL_STRING), 0);
+    assert_int_equal(vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL), 1);
+    vg_event_free(ev);
+    vg_matcher_free(m);
     vg_ruleset_free(rs);
     vg_diags_free(d);
 }
@@ -1185,6 +1372,12 @@ int main(void)
         cmocka_unit_test(test_base64_strings),
         cmocka_unit_test(test_values_that_vanish),
         cmocka_unit_test(test_utf16_bytes),
+        cmocka_unit_test(test_vset_suffixes),
+        cmocka_unit_test(test_vset_prefixes),
+        cmocka_unit_test(test_vset_equals),
+        cmocka_unit_test(test_vset_empty_value),
+        cmocka_unit_test(test_vset_unusual_lists),
+        cmocka_unit_test(test_vset_occurrences),
         cmocka_unit_test(test_windash_counts),
         cmocka_unit_test(test_iso_weeks),
         cmocka_unit_test(test_cidr_prefixes),
