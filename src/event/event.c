@@ -271,11 +271,15 @@ int vg_event_field(const vg_event *ev, size_t i, vg_str *name, vg_str *value, vg
 
 long vg_event_find(const vg_event *ev, const char *name, size_t nlen)
 {
-    for (size_t i = 0; ev && i < ev->n; i++) {
-        const vg__field *f = &ev->fields[i];
-        if (f->nlen == nlen &&
+    if (!ev)
+        return -1;
+    /* the bucket of the name's hash holds its fields in field order */
+    uint32_t h = vg__hash_lower(name, nlen);
+    for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash == h && f->nlen == nlen &&
             vg__str_ieq((vg__str){ev->bytes + f->name, nlen}, (vg__str){name, nlen}))
-            return (long)i;
+            return (long)(i - 1);
     }
     return -1;
 }
@@ -705,6 +709,25 @@ size_t vg_event_time_iso(const vg_event *ev, char *buf, size_t cap)
         }
         /* a trailing Z or +00:00 is UTC; other offsets are kept as written */
         int utc = i >= t.len || p[i] == 'Z' || (t.len - i == 6 && memcmp(p + i, "+00:00", 6) == 0);
+        if (utc && cap > 27) { /* YYYY-MM-DDTHH:MM:SS.ffffffZ, written by hand (per event) */
+            char *o = buf;
+            const int parts[6] = {y, mo, d, h, mi, se};
+            const char seps[6] = {'-', '-', 'T', ':', ':', '.'};
+            for (int k = 0; k < 6; k++) {
+                int v = parts[k];
+                if (k == 0) {
+                    *o++ = (char)('0' + v / 1000);
+                    *o++ = (char)('0' + v / 100 % 10);
+                }
+                *o++ = (char)('0' + v / 10 % 10);
+                *o++ = (char)('0' + v % 10);
+                *o++ = seps[k];
+            }
+            memcpy(o, frac, 6);
+            o[6] = 'Z';
+            o[7] = 0;
+            return (size_t)(o + 7 - buf);
+        }
         if (utc) {
             int n =
                 snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%sZ", y, mo, d, h, mi, se, frac);

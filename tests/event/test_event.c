@@ -359,6 +359,48 @@ static void test_text_after_child(void **state)
     vg_event_free(ev);
 }
 
+/* Event times as ISO 8601 UTC with microseconds, whatever way they are written, and lookups
+ * by name ignoring case and finding the first of repeated names. */
+static void test_time_and_lookup(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"2019-04-27T15:57:25.868863Z", "2019-04-27T15:57:25.868863Z"},
+        {"2019-04-27 15:57:25.868", "2019-04-27T15:57:25.868000Z"},
+        {"2019-04-27T15:57:25+00:00", "2019-04-27T15:57:25.000000Z"},
+        {"2019-04-27T15:57:25.1234567Z", "2019-04-27T15:57:25.123456Z"},
+        {"2019-04-27T15:57:25+02:00", "2019-04-27T15:57:25+02:00"},
+        {"yesterday", "yesterday"},
+    };
+    vg_event *ev = vg_event_new();
+    for (size_t i = 0; i < VG_ARRAY_LEN(cases); i++) {
+        vg_event_clear(ev);
+        assert_int_equal(
+            vg_event_add(ev, "UtcTime", 7, cases[i][0], strlen(cases[i][0]), VG_VAL_STRING), 0);
+        char buf[64];
+        size_t n = vg_event_time_iso(ev, buf, sizeof buf);
+        assert_int_equal(n, strlen(cases[i][1]));
+        assert_string_equal(buf, cases[i][1]);
+        char small[12]; /* cut to fit, still terminated */
+        n = vg_event_time_iso(ev, small, sizeof small);
+        size_t want = strlen(cases[i][1]) < 11 ? strlen(cases[i][1]) : 11;
+        assert_int_equal(n, want);
+        assert_memory_equal(small, cases[i][1], want);
+        assert_int_equal(small[want], 0);
+    }
+    vg_event_clear(ev);
+    assert_int_equal(vg_event_add(ev, "image", 5, "a", 1, VG_VAL_STRING), 0);
+    assert_int_equal(vg_event_add(ev, "Other", 5, "b", 1, VG_VAL_STRING), 0);
+    assert_int_equal(vg_event_add(ev, "IMAGE", 5, "c", 1, VG_VAL_STRING), 0);
+    assert_int_equal(vg_event_find(ev, "Image", 5), 0);
+    assert_int_equal(vg_event_find(ev, "OTHER", 5), 1);
+    assert_int_equal(vg_event_find(ev, "Missing", 7), -1);
+    vg_str v = vg_event_get(ev, "iMaGe");
+    assert_int_equal(v.len, 1);
+    assert_memory_equal(v.ptr, "a", 1);
+    vg_event_free(ev);
+}
+
 /* The one-pass reader remembers the name at each member position: one event reading lines
  * whose names differ from the last line's at the same places (by one byte, first or last, by
  * case, by a space, by length) must still name and hash every field right. */
@@ -502,7 +544,7 @@ int main(void)
         cmocka_unit_test(test_nested_one_pass),      cmocka_unit_test(test_nested_falls_back),
         cmocka_unit_test(test_buckets_and_folding),  cmocka_unit_test(test_every_length),
         cmocka_unit_test(test_names_remembered),     cmocka_unit_test(test_text_after_child),
-        cmocka_unit_test(test_shared_events),
+        cmocka_unit_test(test_time_and_lookup),      cmocka_unit_test(test_shared_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
