@@ -26,9 +26,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dirent.h>
-#include <sys/stat.h>
 
+#include "../walk.h"
 #include "event/event.h"
 
 static void assert_same_event(const char *doc, size_t len, vg_json_form form)
@@ -490,28 +489,16 @@ static void compare_file(const char *path, size_t *lines, int one_pass)
     fclose(f);
 }
 
-/* Every .jsonl file under dir (the evtx crate's nested form), one pass. */
-static void compare_dir(const char *dir, size_t *lines, size_t *files)
+/* Every .jsonl file under a folder (the evtx crate's nested form), one pass. */
+typedef struct dir_count {
+    size_t lines, files;
+} dir_count;
+
+static void compare_one(const char *path, void *ud)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        size_t n = strlen(e->d_name);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            compare_dir(path, lines, files);
-        else if (n > 6 && strcmp(e->d_name + n - 6, ".jsonl") == 0) {
-            compare_file(path, lines, 1);
-            (*files)++;
-        }
-    }
-    closedir(d);
+    dir_count *c = ud;
+    compare_file(path, &c->lines, 1);
+    c->files++;
 }
 
 static void test_shared_events(void **state)
@@ -531,10 +518,10 @@ static void test_shared_events(void **state)
     assert_int_equal(lines, 8255);
     /* the same events in the evtx crate's nested form, one file per EVTX file */
     snprintf(path, sizeof path, "%s/oracle/events/raw", shared);
-    size_t nested = 0, files = 0;
-    compare_dir(path, &nested, &files);
-    assert_int_equal(nested, 8255);
-    assert_true(files > 200);
+    dir_count nested = {0, 0};
+    vg_test_walk(path, ".jsonl", compare_one, &nested);
+    assert_int_equal(nested.lines, 8255);
+    assert_true(nested.files > 200);
 }
 
 int main(void)

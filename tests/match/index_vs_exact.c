@@ -10,12 +10,11 @@
  * JSON events of the SigmaHQ regression cases. Prints the counts, each difference, and
  * "N passed, N failed". Without shared data it says so and passes.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "../walk.h"
 #include "vigil.h"
 
 typedef struct hits {
@@ -65,26 +64,17 @@ static void run_input(const char *path, vg_matcher *f, vg_matcher *s, const vg_r
     vg_input_close(in);
 }
 
-static void walk(const char *dir, const char *ext, vg_matcher *f, vg_matcher *s,
-                 const vg_ruleset *rs, vg_event *ev)
+/* run_input over each file of a folder (vg_test_walk). */
+typedef struct walk_ctx {
+    vg_matcher *f, *s;
+    const vg_ruleset *rs;
+    vg_event *ev;
+} walk_ctx;
+
+static void run_one(const char *path, void *ud)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        size_t n = strlen(e->d_name), el = strlen(ext);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            walk(path, ext, f, s, rs, ev);
-        else if (n > el && strcmp(e->d_name + n - el, ext) == 0)
-            run_input(path, f, s, rs, ev);
-    }
-    closedir(d);
+    walk_ctx *c = ud;
+    run_input(path, c->f, c->s, c->rs, c->ev);
 }
 
 int main(int argc, char **argv)
@@ -126,10 +116,11 @@ int main(int argc, char **argv)
         events = matches = diffs = 0;
         snprintf(path, sizeof path, "%s/oracle/events/flat.jsonl", argv[1]);
         run_input(path, fast, slow, rs, ev);
+        walk_ctx ctx = {fast, slow, rs, ev};
         snprintf(path, sizeof path, "%s/evtx", argv[1]);
-        walk(path, ".evtx", fast, slow, rs, ev);
+        vg_test_walk(path, ".evtx", run_one, &ctx);
         snprintf(path, sizeof path, "%s/sigma/regression_data", argv[1]);
-        walk(path, ".evtx", fast, slow, rs, ev);
+        vg_test_walk(path, ".evtx", run_one, &ctx);
         printf("profile %s: %zu rules, %llu events, %llu matches, %llu differences\n", profiles[p],
                vg_ruleset_count(rs), events, matches, diffs);
         failed += diffs > 0;
