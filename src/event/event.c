@@ -82,7 +82,7 @@ int vg_event_add(vg_event *ev, const char *name, size_t nlen, const char *value,
 
 /* Copy n bytes of src to dst and their ASCII lower-case fold to low in one pass, eight bytes
  * at a time, each followed by a NUL (dst and low do not overlap src). */
-static void copy_fold(char *dst, char *low, const char *src, size_t n)
+static inline void copy_fold(char *dst, char *low, const char *src, size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
@@ -186,32 +186,54 @@ int vg__event_room(vg_event *ev, size_t n, size_t bytes)
     return room(ev, n, bytes);
 }
 
+/* Add fields in[0, n): copy each name and value after the bytes used, its folded value to
+ * low (matching folds each value once here instead of once per rule), and link the field
+ * into its name hash bucket. The event's counters are kept in locals:
+ * the byte stores would make the compiler load them again for every field. */
+static inline void put_many(vg_event *ev, const vg__event_in *in, size_t n)
+{
+    vg__field *f = ev->fields + ev->n;
+    char *bytes = ev->bytes, *low = ev->low;
+    size_t used = ev->used, lused = ev->lused;
+    uint16_t k = (uint16_t)ev->n;
+    for (size_t i = 0; i < n; i++, in++, f++) {
+        size_t nlen = in->nlen, vlen = in->vlen;
+        char *d = bytes + used;
+        copy_name(d, in->name, nlen);
+        d[nlen] = 0;
+        copy_fold(d + nlen + 1, low + lused, in->value, vlen);
+        *f = (vg__field){.name = (uint32_t)used,
+                         .value = (uint32_t)(used + nlen + 1),
+                         .lower = (uint32_t)lused,
+                         .nhash = in->nhash,
+                         .nlen = (uint32_t)nlen,
+                         .vlen = (uint32_t)vlen,
+                         .type = in->type};
+        used += nlen + vlen + 2;
+        lused += vlen + 1;
+        k++;
+        uint32_t b = in->nhash % VG_EVENT_BUCKETS;
+        if (ev->head[b])
+            ev->fields[ev->tail[b] - 1].next = k;
+        else
+            ev->head[b] = k;
+        ev->tail[b] = k;
+    }
+    ev->n += n;
+    ev->used = used;
+    ev->lused = lused;
+}
+
 void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
                    size_t vlen, vg_value_type type)
 {
-    vg__field *f = &ev->fields[ev->n];
-    char *d = ev->bytes + ev->used;
-    f->name = (uint32_t)ev->used;
-    copy_name(d, name, nlen);
-    d[nlen] = 0;
-    f->value = (uint32_t)(ev->used + nlen + 1);
-    /* matching folds each value once here instead of once per rule */
-    f->lower = (uint32_t)ev->lused;
-    copy_fold(d + nlen + 1, ev->low + ev->lused, value, vlen);
-    ev->used += nlen + vlen + 2;
-    ev->lused += vlen + 1;
-    f->nlen = (uint32_t)nlen;
-    f->nhash = nhash;
-    f->next = 0;
-    uint32_t b = f->nhash % VG_EVENT_BUCKETS;
-    if (ev->head[b])
-        ev->fields[ev->tail[b] - 1].next = (uint16_t)(ev->n + 1);
-    else
-        ev->head[b] = (uint16_t)(ev->n + 1);
-    ev->tail[b] = (uint16_t)(ev->n + 1);
-    f->vlen = (uint32_t)vlen;
-    f->type = (uint8_t)type;
-    ev->n++;
+    vg__event_in one = {name, value, (uint32_t)nlen, nhash, (uint32_t)vlen, (uint8_t)type};
+    put_many(ev, &one, 1);
+}
+
+void vg__event_put_all(vg_event *ev, const vg__event_in *in, size_t n)
+{
+    put_many(ev, in, n);
 }
 
 uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n)

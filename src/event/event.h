@@ -91,6 +91,14 @@ int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t n
 int vg__event_room(vg_event *ev, size_t n, size_t bytes);
 void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, const char *value,
                    size_t vlen, vg_value_type type);
+/* A field for vg__event_put_all: the arguments of one vg__event_put. */
+typedef struct vg__event_in {
+    const char *name, *value;
+    uint32_t nlen, nhash, vlen;
+    uint8_t type; /* vg_value_type */
+} vg__event_in;
+/* vg__event_put of in[0, n) in turn, in one call (the EVTX plans add a record's fields so). */
+void vg__event_put_all(vg_event *ev, const vg__event_in *in, size_t n);
 
 /* vg__hash_lower(name, n) for the field about to be added (field ev->n), remembered for that
  * position: the same name there next time is not hashed again. */

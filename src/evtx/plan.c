@@ -118,6 +118,8 @@ struct vg__evtx_plans {
     uint32_t n_vals;
     ctxmap ctx[64]; /* the template instances of the record (more: no plan) */
     uint32_t n_ctx;
+    vg__event_in *in;    /* a replayed record's fields, VG_EVENT_MAX_FIELDS of them */
+    const plan *in_plan; /* the plan whose names, hashes and types in holds */
     vg__evtx_rec rec;
 };
 
@@ -138,7 +140,8 @@ vg__evtx_plans *vg__evtx_plans_new(void)
     pl->vals = malloc(VG_EVTX_PLAN_VALUES * sizeof *pl->vals);
     pl->off = malloc(VG_EVTX_PLAN_VALUES * sizeof *pl->off);
     pl->len = malloc(VG_EVTX_PLAN_VALUES * sizeof *pl->len);
-    if (!pl->vals || !pl->off || !pl->len) {
+    pl->in = malloc(VG_EVENT_MAX_FIELDS * sizeof *pl->in);
+    if (!pl->vals || !pl->off || !pl->len || !pl->in) {
         vg__evtx_plans_free(pl);
         return NULL;
     }
@@ -167,6 +170,7 @@ void vg__evtx_plans_free(vg__evtx_plans *pl)
     free(pl->vals);
     free(pl->off);
     free(pl->len);
+    free(pl->in);
     rec_free(&pl->rec);
     free(pl);
 }
@@ -189,6 +193,7 @@ static void maybe_reset(vg__evtx_plans *pl)
     memset(pl->tmpl, 0, sizeof pl->tmpl);
     memset(pl->plans, 0, sizeof pl->plans);
     pl->n_tmpl = pl->n_plans = 0;
+    pl->in_plan = NULL; /* a new plan may get the old one's address */
     pl->gen = new_gen();
     pl->counts[3]++;
 }
@@ -529,7 +534,8 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
 
 /* ---- replaying ---- */
 
-/* The text of field f of plan p (values already formatted into pl->txt). */
+/* The text of field f of plan p (values already formatted into pl->txt). A text made of
+ * several pieces is appended to pl->cat and its pointer is NULL: pl->cat may still move. */
 static vg__str field_text(vg__evtx_plans *pl, const plan *p, const pfield *f)
 {
     if (f->n == 0)
@@ -537,14 +543,14 @@ static vg__str field_text(vg__evtx_plans *pl, const plan *p, const pfield *f)
     const piece *pc = p->p + f->first;
     if (f->n == 1 && pc->slot != NONE)
         return (vg__str){pl->txt.ptr + pl->off[pc->slot], pl->len[pc->slot]};
-    pl->cat.len = 0;
+    size_t start = pl->cat.len;
     for (uint32_t i = 0; i < f->n; i++, pc++) {
         if (pc->slot == NONE)
             vg__buf_add(&pl->cat, p->bytes + pc->off, pc->len);
         else
             vg__buf_add(&pl->cat, pl->txt.ptr + pl->off[pc->slot], pl->len[pc->slot]);
     }
-    return (vg__str){pl->cat.ptr ? pl->cat.ptr : "", pl->cat.len};
+    return (vg__str){NULL, pl->cat.len - start};
 }
 
 /* a[0, n) == b[0, n), n <= MEMO_RAW, eight bytes at a time */
@@ -622,14 +628,35 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
     int rc = vg__event_room(ev, p->n_fields, p->fixed + total);
     if (rc)
         return rc == VG_ERR_LIMIT ? FALLBACK : rc;
-    for (uint32_t i = 0; i < p->n_fields; i++) {
-        const pfield *f = &p->f[i];
-        vg__str v = field_text(pl, p, f);
-        if (pl->cat.oom)
-            return VG_ERR_NOMEM;
-        vg__event_put(ev, p->bytes + f->name, f->nlen, f->nhash, v.ptr, v.len,
-                      (vg_value_type)f->type);
+    /* the fields' arguments first, then one call adds them all; the names stay from the
+     * last record when it had the same plan */
+    vg__event_in *in = pl->in;
+    if (pl->in_plan != p) {
+        for (uint32_t i = 0; i < p->n_fields; i++) {
+            const pfield *f = &p->f[i];
+            in[i].name = p->bytes + f->name;
+            in[i].nlen = f->nlen;
+            in[i].nhash = f->nhash;
+            in[i].type = f->type;
+        }
+        pl->in_plan = p;
     }
+    uint32_t cats = 0;
+    pl->cat.len = 0;
+    for (uint32_t i = 0; i < p->n_fields; i++) {
+        vg__str v = field_text(pl, p, &p->f[i]);
+        in[i].value = v.ptr;
+        in[i].vlen = (uint32_t)v.len;
+        cats += !v.ptr;
+    }
+    if (pl->cat.oom)
+        return VG_ERR_NOMEM;
+    for (uint32_t i = 0, o = 0; cats && i < p->n_fields; i++)
+        if (!in[i].value) {
+            in[i].value = pl->cat.ptr ? pl->cat.ptr + o : "";
+            o += in[i].vlen;
+        }
+    vg__event_put_all(ev, in, p->n_fields);
     return 0;
 }
 
