@@ -121,26 +121,32 @@ static int hexval(char c)
     return -1;
 }
 
+#if defined(__SSE2__)
+/* A bit for each of the sixteen bytes at p that is '"', '\\' or below 0x20. */
+static inline unsigned special16(const char *p)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p), ctl = _mm_set1_epi8(0x1f);
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+        _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 /* The first byte at or after p (before end) that is '"', '\\' or below 0x20; end if none. */
 static const char *find_special(const char *p, const char *end)
 {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-                  ctl = _mm_set1_epi8(0x1f);
     for (;;) {
-        __m128i x;
+        unsigned m;
         size_t left = (size_t)(end - p);
         if (left >= 16) {
-            x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            m = special16(p);
         } else { /* the tail, padded with NULs: a NUL is a control byte, so it stops the scan */
             char tail[16] = {0};
             memcpy(tail, p, left);
-            x = _mm_loadu_si128((const __m128i *)(const void *)tail);
+            m = special16(tail);
         }
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-                         _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
-        unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m) {
             size_t at = (size_t)__builtin_ctz(m);
             return at < left ? p + at : end;
@@ -221,23 +227,16 @@ static inline int scan_string(vg__json *j, const char **pp, const char *end, vg_
 {
 #if defined(__SSE2__)
     const char *p = *pp + 1;
-    if (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
-        if (q) {
-            unsigned before = (q & -q) - 1; /* the bytes before the first quote */
-            __m128i ctl = _mm_set1_epi8(0x1f);
-            unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-                _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)));
-            if (!(other & before)) {
-                size_t n = (size_t)__builtin_ctz(q);
-                t->type = VG_J_STR;
-                t->esc = 0;
-                t->off = (uint32_t)(p - j->src);
-                t->len = (uint32_t)n;
-                *pp = p + n + 1;
-                return 0;
-            }
+    unsigned m = end - p >= 16 ? special16(p) : 0;
+    if (m) {
+        size_t n = (size_t)__builtin_ctz(m);
+        if (p[n] == '"') { /* the first special byte closes the string */
+            t->type = VG_J_STR;
+            t->esc = 0;
+            t->off = (uint32_t)(p - j->src);
+            t->len = (uint32_t)n;
+            *pp = p + n + 1;
+            return 0;
         }
     }
 #endif
