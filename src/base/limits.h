@@ -37,8 +37,9 @@
     (16u << 20) /* a facts file of data sources (data/sources/windows.yml) */
 
 /* Inputs */
-#define VG_INPUT_MAX_LINE      (64u << 20) /* one JSON line */
-#define VG_ZIP_MAX_EVTX_MEMBER (1u << 30)  /* an EVTX member of a zip archive, held in memory */
+#define VG_INPUT_MAX_LINE      (64u << 20)  /* one JSON line */
+#define VG_INPUT_BLOCK         (256u << 10) /* JSON lines are read this much at once */
+#define VG_ZIP_MAX_EVTX_MEMBER (1u << 30)   /* an EVTX member of a zip archive, held in memory */
 
 /* Events */
 #define VG_EVENT_MAX_FIELDS 1024 /* fields in one event */

@@ -2,12 +2,16 @@
  * input.c - one interface over the inputs vigil reads: EVTX files and JSON lines.
  *
  * vg_input_open() looks at the first bytes: the EVTX signature selects the EVTX reader,
- * anything else is read as JSON lines through zlib, which reads gzip and plain files alike
- * (and standard input). Each line is one event; a line that is not a JSON object is reported
- * with its file, line and column and skipped, so one bad line never stops a scan. Lines are
- * read into one growing buffer that is reused for the whole input. A zip archive (PK\3\4) goes
+ * anything else is read as JSON lines. Each line is one event; a line that is not a JSON object
+ * is reported with its file, line and column and skipped, so one bad line never stops a scan.
+ * A plain regular file is read with read(), gzip files and standard input through zlib
+ * (gzread, which also passes plain bytes through), in large blocks into one buffer, and each
+ * line is handed out where it lies in that buffer (found with memchr, never copied; a line
+ * cut by the block end is moved to the front, and the buffer grows only for a line longer
+ * than half of it). A line keeps every byte up to its newline, NUL bytes included (they make
+ * it invalid JSON, reported at their column). A zip archive (PK\3\4) goes
  * to zip.c, which reads each member through an input of its own: a JSON-lines member gives
- * its bytes to the same line reader in place of zlib (src_gets below). A plain file can also
+ * its bytes to the same line reader in place of zlib (src_read below). A plain file can also
  * be cut into line-aligned ranges (vg_input_split) and each range read by its own input
  * (vg_input_open_range), so several threads share one large file; an EVTX file is cut the
  * same way between whole chunks (src/evtx/file.c: vg__evtx_split, vg__evtx_open_chunks).
@@ -34,8 +38,12 @@ struct vg_input {
     vg__zip *zip;           /* an archive: its members, one after another */
     vg__zip_member *member; /* a JSON-lines member of one, read instead of gz */
     vg_json_form form;
-    char *line;
-    size_t len, cap;
+    char *line; /* the current line, in blk */
+    size_t len;
+    int fd;    /* a plain file read with read(), or -1 (then gz or member) */
+    char *blk; /* the block buffer: bytes [bpos, bfill) are read and not yet handed out */
+    size_t bpos, bfill, bcap;
+    int beof;
     uint64_t lineno, offset, next_offset;
     uint64_t end; /* a range (vg_input_open_range): no line starting here or later is read */
     int have;
@@ -68,8 +76,12 @@ static vg_input *new_input(const char *path, vg_json_form form, vg_diags *diags)
     }
     in->diags = diags;
     in->form = form;
+    in->fd = -1;
     return in;
 }
+
+/* Is path a plain JSON-lines file (not EVTX, zip or gzip, not standard input)? */
+static int plain_file(const char *path, uint64_t *size);
 
 int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input **out)
 {
@@ -86,11 +98,15 @@ int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input
         rc = vg__zip_open(path, form, diags, &in->zip);
     } else {
         in->kind = VG_INPUT_JSONL;
+        uint64_t size;
+        int plain = plain_file(path, &size);
         int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
         if (fd < 0) {
             rc = errno == ENOENT ? VG_ERR_NOENT : VG_ERR_IO;
             vg__diag_add(diags, rc, VG_SEV_ERROR, path, 0, 0, 0, NULL, "cannot open: %s",
                          strerror(errno));
+        } else if (plain) {
+            in->fd = fd;
         } else if (!(in->gz = gzdopen(fd, "rb"))) {
             close(fd);
             rc = VG_ERR_NOMEM;
@@ -106,7 +122,6 @@ int vg_input_open(const char *path, vg_json_form form, vg_diags *diags, vg_input
     return 0;
 }
 
-/* Is path a plain JSON-lines file (not EVTX, zip or gzip, not standard input)? */
 static int plain_file(const char *path, uint64_t *size)
 {
     struct stat sb;
@@ -209,7 +224,7 @@ int vg_input_open_range(const char *path, vg_json_form form, uint64_t start, uin
     if (rc)
         return rc;
     vg_input *in = *out;
-    if (start && gzseek(in->gz, (z_off_t)start, SEEK_SET) != (z_off_t)start) {
+    if (start && (in->fd < 0 || lseek(in->fd, (off_t)start, SEEK_SET) != (off_t)start)) {
         vg_input_close(in);
         *out = NULL;
         return VG_ERR_IO;
@@ -241,56 +256,139 @@ int vg__input_open_member(const char *name, vg_json_form form, vg_diags *diags, 
     return 0;
 }
 
-/* The bytes of JSON lines: a file through zlib, or a zip member. */
-static char *src_gets(vg_input *in, char *buf, int len)
+/* Up to n bytes of a plain file, a zlib stream or a zip member into buf: the count, 0 at the
+ * end (or after a reported error). */
+static size_t src_read(vg_input *in, char *buf, size_t n)
 {
-    return in->member ? vg__zip_gets(in->member, buf, len) : gzgets(in->gz, buf, len);
-}
-
-static int src_getc(vg_input *in)
-{
-    return in->member ? vg__zip_getc(in->member) : gzgetc(in->gz);
-}
-
-/* Read one line (without its newline) into in->line; 1, 0 at the end, <0 on error. */
-static int read_line(vg_input *in)
-{
-    in->len = 0;
-    in->offset = in->next_offset;
+    if (in->member) {
+        size_t got = vg__zip_read(in->member, buf, n);
+        int err;
+        const char *msg = vg__zip_error(in->member, &err);
+        if (!got && err)
+            vg__diag_add(in->diags, VG_ERR_CORRUPT, VG_SEV_ERROR, in->path,
+                         (uint32_t)in->lineno + 1, 1, in->next_offset, NULL,
+                         "compressed data is damaged (%s); the rest of the file is lost", msg);
+        return got;
+    }
     for (;;) {
-        if (in->cap - in->len < 4096) {
-            size_t cap = in->cap ? in->cap * 2 : 1 << 16;
-            if (cap > VG_INPUT_MAX_LINE + 8192) {
-                /* skip the rest of an oversized line */
-                int c;
-                while ((c = src_getc(in)) != -1 && c != '\n')
-                    in->next_offset++;
-                in->next_offset++;
+        if (in->gz) {
+            int got = gzread(in->gz, buf, (unsigned)(n < (1u << 30) ? n : (1u << 30)));
+            if (got > 0)
+                return (size_t)got;
+            int err;
+            const char *msg = gzerror(in->gz, &err);
+            if (got < 0 || (err && err != Z_BUF_ERROR))
+                vg__diag_add(in->diags, VG_ERR_CORRUPT, VG_SEV_ERROR, in->path,
+                             (uint32_t)in->lineno + 1, 1, in->next_offset, NULL,
+                             "compressed data is damaged (%s); the rest of the file is lost", msg);
+            return 0;
+        }
+        ssize_t got = read(in->fd, buf, n);
+        if (got >= 0)
+            return (size_t)got;
+        if (errno != EINTR) {
+            vg__diag_add(in->diags, VG_ERR_IO, VG_SEV_ERROR, in->path, (uint32_t)in->lineno + 1, 1,
+                         in->next_offset, NULL, "read failed (%s); the rest of the file is lost",
+                         strerror(errno));
+            return 0;
+        }
+    }
+}
+
+/* Read more after the unread bytes [bpos, bfill), moved to the front; the buffer doubles when
+ * they leave less than half a block free, up to VG_INPUT_MAX_LINE and a block (blk_line skips
+ * a longer line before it could need more). 1 if bytes were added, 0 at the end, <0 on
+ * error. */
+static int blk_fill(vg_input *in)
+{
+    size_t left = in->bfill - in->bpos;
+    if (in->bpos) {
+        memmove(in->blk, in->blk + in->bpos, left);
+        in->bpos = 0;
+        in->bfill = left;
+    }
+    if (in->bcap - in->bfill < (VG_INPUT_BLOCK >> 1)) {
+        size_t cap = in->bcap ? in->bcap * 2 : VG_INPUT_BLOCK;
+        if (cap > (size_t)VG_INPUT_MAX_LINE + VG_INPUT_BLOCK) /* room for the longest line */
+            cap = (size_t)VG_INPUT_MAX_LINE + VG_INPUT_BLOCK;
+        char *p = realloc(in->blk, cap + 1); /* + 1: the NUL put after a last line */
+        if (!p)
+            return VG_ERR_NOMEM;
+        in->blk = p;
+        in->bcap = cap;
+    }
+    size_t got = src_read(in, in->blk + in->bfill, in->bcap - in->bfill);
+    in->bfill += got;
+    in->beof = got == 0;
+    return got > 0;
+}
+
+/* Skip the rest of an oversized line, its newline included. */
+static void blk_skip_line(vg_input *in)
+{
+    for (;;) {
+        char *nl = memchr(in->blk + in->bpos, '\n', in->bfill - in->bpos);
+        if (nl) {
+            in->next_offset += (uint64_t)(nl + 1 - (in->blk + in->bpos));
+            in->bpos = (size_t)(nl + 1 - in->blk);
+            return;
+        }
+        in->next_offset += in->bfill - in->bpos;
+        in->bpos = in->bfill = 0;
+        if (blk_fill(in) <= 0)
+            return;
+    }
+}
+
+/* The next line of a file or zlib stream, where it lies in the block buffer (its newline, kept in
+ * in->len as read_line does, is the last byte). */
+static int blk_line(vg_input *in)
+{
+    size_t scanned = 0; /* bytes after bpos known to hold no newline */
+    for (;;) {
+        size_t avail = in->bfill - in->bpos;
+        char *b = avail ? in->blk + in->bpos : NULL; /* no buffer before the first read */
+        char *nl = avail > scanned ? memchr(b + scanned, '\n', avail - scanned) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl + 1 - b);
+            if (n - 1 > VG_INPUT_MAX_LINE) {
+                in->bpos += n;
+                in->next_offset += n;
                 return VG_ERR_LIMIT;
             }
-            char *p = realloc(in->line, cap);
-            if (!p)
-                return VG_ERR_NOMEM;
-            in->line = p;
-            in->cap = cap;
-        }
-        if (!src_gets(in, in->line + in->len, (int)(in->cap - in->len))) {
-            int err;
-            const char *msg = in->member ? vg__zip_error(in->member, &err) : gzerror(in->gz, &err);
-            if (err && err != Z_BUF_ERROR) {
-                vg__diag_add(in->diags, VG_ERR_CORRUPT, VG_SEV_ERROR, in->path,
-                             (uint32_t)in->lineno + 1, 1, in->offset, NULL,
-                             "compressed data is damaged (%s); the rest of the file is lost", msg);
-                return 0;
-            }
-            return in->len > 0;
-        }
-        size_t n = strlen(in->line + in->len);
-        in->len += n;
-        in->next_offset += n;
-        if (in->len && in->line[in->len - 1] == '\n')
+            in->line = b;
+            in->len = n;
+            in->bpos += n;
+            in->next_offset += n;
             return 1;
+        }
+        scanned = avail;
+        if (avail > VG_INPUT_MAX_LINE) { /* too long already: skip it without keeping it */
+            blk_skip_line(in);
+            return VG_ERR_LIMIT;
+        }
+        int rc = in->beof ? 0 : blk_fill(in);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) { /* the end: a last line without a newline */
+            if (!avail)
+                return 0;
+            b = in->blk + in->bpos;
+            b[avail] = 0;
+            in->line = b;
+            in->len = avail;
+            in->bpos += avail;
+            in->next_offset += avail;
+            return 1;
+        }
     }
+}
+
+/* Read one line (with its newline, if any) into in->line; 1, 0 at the end, <0 on error. */
+static int read_line(vg_input *in)
+{
+    in->offset = in->next_offset;
+    return blk_line(in);
 }
 
 /* The event's own EventRecordID (what Windows shows and other tools report), else dflt. The
@@ -387,7 +485,9 @@ void vg_input_close(vg_input *in)
     vg__zip_close(in->zip);
     if (in->gz)
         gzclose(in->gz);
-    free(in->line);
+    if (in->fd >= 0)
+        close(in->fd);
+    free(in->blk);
     free(in->path);
     free(in);
 }

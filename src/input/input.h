@@ -5,8 +5,8 @@
  * walks the archive's members in order and reads each one that holds JSON lines or EVTX
  * through an input of its own, named "archive.zip:member" so diagnostics point into it. A
  * JSON-lines member is streamed: input.c's line reader takes its bytes from the member
- * (vg__zip_gets and friends, with the semantics of zlib's gzgets/gzgetc/gzerror) instead of
- * a gzip file. An EVTX member, which needs random access, is read into memory.
+ * (vg__zip_read and vg__zip_error, like zlib's gzread and gzerror) instead of a file. An EVTX
+ * member, which needs random access, is read into memory.
  */
 #ifndef VG_INPUT_H
 #define VG_INPUT_H
@@ -29,10 +29,9 @@ int vg__zip_next(vg__zip *z, vg_event *ev, vg_input_info *info);
 int vg__zip_json(vg__zip *z, const char **json, size_t *len);
 void vg__zip_close(vg__zip *z);
 
-/* A member's bytes, for input.c's line reader: like gzgets (NULL when nothing is left or on
- * an error), gzgetc (-1 at the end) and gzerror (*err nonzero after an error). */
-char *vg__zip_gets(vg__zip_member *m, char *buf, int len);
-int vg__zip_getc(vg__zip_member *m);
+/* A member's bytes, for input.c's line reader: like gzread (up to n bytes into buf, 0 when
+ * nothing is left or on an error) and gzerror (*err nonzero after an error). */
+size_t vg__zip_read(vg__zip_member *m, char *buf, size_t n);
 const char *vg__zip_error(vg__zip_member *m, int *err);
 
 /* An input over a member (input.c): EVTX when evtx is not NULL (a buffer that must outlive

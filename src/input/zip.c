@@ -8,7 +8,7 @@
  * other member is opened and its first chunk decides what it is, by content as for files: the
  * EVTX signature, or a '{' as the first byte that is not blank (JSON lines); anything else is
  * skipped with a note. A JSON-lines member is streamed in chunks of ZIP_CHUNK bytes through
- * input.c's line reader (vg__zip_gets); an EVTX member is read into memory (at most
+ * input.c's line reader (vg__zip_read); an EVTX member is read into memory (at most
  * VG_ZIP_MAX_EVTX_MEMBER bytes) for vigil's EVTX reader. Each member gets an input named
  * "archive.zip:member", so events and diagnostics say where they came from
  * (archive.zip:member:line:col). A member that cannot be opened or decompressed, fails its
@@ -74,34 +74,16 @@ static size_t fill(vg__zip_member *m)
     return m->len;
 }
 
-char *vg__zip_gets(vg__zip_member *m, char *buf, int len)
-{
-    size_t k = 0, cap = len > 0 ? (size_t)len - 1 : 0;
-    while (k < cap) {
-        if (m->pos == m->len && !fill(m))
-            break;
-        size_t want = cap - k, have = m->len - m->pos;
-        if (want > have)
-            want = have;
-        const char *nl = memchr(m->buf + m->pos, '\n', want);
-        if (nl)
-            want = (size_t)(nl - (m->buf + m->pos)) + 1;
-        memcpy(buf + k, m->buf + m->pos, want);
-        m->pos += want;
-        k += want;
-        if (nl)
-            break;
-    }
-    if (len > 0)
-        buf[k] = 0;
-    return k ? buf : NULL;
-}
-
-int vg__zip_getc(vg__zip_member *m)
+size_t vg__zip_read(vg__zip_member *m, char *buf, size_t n)
 {
     if (m->pos == m->len && !fill(m))
-        return -1;
-    return (unsigned char)m->buf[m->pos++];
+        return 0;
+    size_t k = m->len - m->pos;
+    if (k > n)
+        k = n;
+    memcpy(buf, m->buf + m->pos, k);
+    m->pos += k;
+    return k;
 }
 
 const char *vg__zip_error(vg__zip_member *m, int *err)

@@ -7,6 +7,13 @@
  * true line. Files it cannot cut (gzip, zip, standard input) are refused, and a file too
  * small for the parts asked gives fewer ranges. EVTX files are cut between whole chunks; the
  * EVTX tests (tests/evtx/test_evtx.c) read every file of theirs in ranges as well.
+ *
+ * Lines are read in blocks and handed out in place: a line must come out whole whatever the
+ * block boundaries (lines longer than a block, CRLF, blank lines, no final newline), with its
+ * true line number and byte offset, the same from a plain file and from gzip; a NUL byte in a
+ * line is reported at its column and does not merge the line with the next (a reader built on
+ * gzgets and strlen did that); a line over VG_INPUT_MAX_LINE is skipped with a warning and the
+ * next line is read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +25,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
+#include "base/limits.h"
 #include "vigil.h"
 
 static char *write_tmp(const char *text, size_t len)
@@ -117,11 +126,125 @@ static void test_what_cannot_be_split(void **state)
     unlink(path);
 }
 
+/* The lines of test_lines_whole_in_place: n = 1..9 (line 4 blank, line 5 blank but for
+ * spaces, line 7 holds a NUL at byte 8). */
+static char *lines_text(size_t *len, size_t big)
+{
+    char *t = malloc(big + 4096);
+    assert_non_null(t);
+    size_t n = 0;
+    n += (size_t)sprintf(t + n, "{\"n\": 1}\n");
+    n += (size_t)sprintf(t + n, "{\"n\": 2, \"crlf\": \"yes\"}\r\n");
+    n += (size_t)sprintf(t + n, "{\"n\": 3, \"big\": \"");
+    memset(t + n, 'x', big); /* longer than a block: cut by several block ends */
+    n += big;
+    n += (size_t)sprintf(t + n, "\"}\n\n \t \n{\"n\": 6}\n");
+    static const char l7[] = "{\"a\": \"x\0y\", \"n\": 7}\n";
+    memcpy(t + n, l7, sizeof l7 - 1);
+    n += sizeof l7 - 1;
+    n += (size_t)sprintf(t + n, "{\"n\": 8}\n{\"n\": 9, \"last\": \"no newline\"}");
+    *len = n;
+    return t;
+}
+
+static void check_lines(const char *path, const char *text, size_t len, size_t big)
+{
+    vg_diags *d = vg_diags_new();
+    vg_input *in;
+    assert_int_equal(vg_input_open(path, VG_JSON_FLAT, d, &in), 0);
+    vg_event *ev = vg_event_new();
+    vg_input_info info;
+    static const int want[] = {1, 2, 3, 6, 8, 9};
+    size_t k = 0;
+    while (vg_input_next(in, ev, &info) == 1) {
+        assert_true(k < sizeof want / sizeof *want);
+        vg_str v = vg_event_get(ev, "n");
+        assert_non_null(v.ptr);
+        assert_int_equal(atoi(v.ptr), want[k]);
+        assert_int_equal(info.line, (uint64_t)want[k]);
+        assert_true(info.offset < len);
+        assert_memory_equal(text + info.offset, "{\"n\"", 4); /* the line starts there */
+        const char *json;
+        size_t jlen;
+        assert_int_equal(vg_input_json(in, &json, &jlen), 0);
+        assert_memory_equal(json, text + info.offset, jlen); /* whole, without its newline */
+        assert_true(info.offset + jlen == len || text[info.offset + jlen] == '\n' ||
+                    text[info.offset + jlen] == '\r');
+        if (want[k] == 3)
+            assert_int_equal(vg_event_get(ev, "big").len, big);
+        k++;
+    }
+    assert_int_equal(k, sizeof want / sizeof *want);
+    assert_int_equal(vg_diags_count(d), 1); /* the NUL of line 7, at its column */
+    const vg_diag *g = vg_diags_get(d, 0);
+    assert_int_equal(g->line, 7);
+    assert_int_equal(g->col, 9);
+    vg_event_free(ev);
+    vg_input_close(in);
+    vg_diags_free(d);
+}
+
+static void test_lines_whole_in_place(void **state)
+{
+    (void)state;
+    size_t len, big = 3 * VG_INPUT_BLOCK + 12345;
+    char *text = lines_text(&len, big);
+    char *path = write_tmp(text, len);
+    check_lines(path, text, len, big);
+    char gz[80];
+    snprintf(gz, sizeof gz, "%s.gz", path);
+    gzFile z = gzopen(gz, "wb");
+    assert_non_null(z);
+    assert_int_equal(gzwrite(z, text, (unsigned)len), (int)len);
+    gzclose(z);
+    check_lines(gz, text, len, big);
+    unlink(gz);
+    unlink(path);
+    free(text);
+}
+
+/* A line of `big` spaces, then {"n": 2}: the first is skipped with a warning. */
+static void oversized(size_t big)
+{
+    char *text = malloc(big + 64);
+    assert_non_null(text);
+    memset(text, ' ', big);
+    text[big] = '\n';
+    size_t len = big + 1 + (size_t)sprintf(text + big + 1, "{\"n\": 2}\n");
+    char *path = write_tmp(text, len);
+    vg_diags *d = vg_diags_new();
+    vg_input *in;
+    assert_int_equal(vg_input_open(path, VG_JSON_FLAT, d, &in), 0);
+    vg_event *ev = vg_event_new();
+    vg_input_info info;
+    assert_int_equal(vg_input_next(in, ev, &info), 1);
+    assert_int_equal(info.line, 2);
+    assert_int_equal(info.offset, big + 1);
+    assert_int_equal(vg_input_next(in, ev, &info), 0);
+    assert_int_equal(vg_diags_count(d), 1);
+    assert_int_equal(vg_diags_get(d, 0)->line, 1);
+    assert_non_null(strstr(vg_diags_get(d, 0)->message, "line longer than"));
+    vg_event_free(ev);
+    vg_input_close(in);
+    vg_diags_free(d);
+    unlink(path);
+    free(text);
+}
+
+static void test_oversized_line_skipped(void **state)
+{
+    (void)state;
+    oversized((size_t)VG_INPUT_MAX_LINE + 10);                     /* found whole, then refused */
+    oversized((size_t)VG_INPUT_MAX_LINE + 2 * VG_INPUT_BLOCK + 7); /* skipped while read */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranges_cover_every_line_once),
         cmocka_unit_test(test_what_cannot_be_split),
+        cmocka_unit_test(test_lines_whole_in_place),
+        cmocka_unit_test(test_oversized_line_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
