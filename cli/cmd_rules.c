@@ -161,6 +161,10 @@ static int rules_check(const rules_opts *ro, const cli_opts *o)
         vg_attack_free(kb);
         return EXIT_INPUT;
     }
+    /* what only planning the correlations finds: reference cycles and what depends on them */
+    vg_correlator *corr = NULL;
+    if (vg_correlator_new(rs, &corr, d) == 0)
+        vg_correlator_free(corr);
     size_t cap = vg_ruleset_count(rs) + vg_diags_count(d) + 1, nf = 0;
     filestat *fs = calloc(cap, sizeof *fs);
     counter kinds = {0}, status = {0}, level = {0}, source = {0}, tactic = {0};

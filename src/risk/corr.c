@@ -126,13 +126,14 @@ static int plan(vg_correlator *c, const vg__rule *r, corr *k, vg_diags *diags)
         return VG_ERR_SYNTAX;
     for (size_t i = 0; i < r->n_corr_rules; i++) {
         const vg_rule *ref = vg_ruleset_find(c->rs, r->corr_rules[i]);
-        const char *why = !ref                    ? "is not loaded"
-                          : k->n_refs == MAX_REFS ? "is one rule too many"
-                                                  : NULL;
-        if (why) {
+        if (!ref) /* skipped; vg_ruleset_finalize has reported the reference already */
+            return VG_ERR_REF;
+        if (k->n_refs == MAX_REFS) {
             vg__diag_add(diags, VG_ERR_REF, VG_SEV_WARNING, r->pub.file, r->pub.line, 1, 0,
-                         r->pub.id, "correlation '%s': rule '%s' %s; the correlation is skipped",
-                         r->pub.title, r->corr_rules[i], why);
+                         r->pub.id,
+                         "correlation '%s': rule '%s' is one rule too many; the correlation is "
+                         "skipped",
+                         r->pub.title, r->corr_rules[i]);
             return VG_ERR_REF;
         }
         k->chain[k->n_refs] = -1;
