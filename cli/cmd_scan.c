@@ -12,7 +12,9 @@
  * worker thread per core (each with its own matcher, event and inventory), largest first, and
  * a large JSON-lines or EVTX file in ranges read by all of them; rows and counters are added
  * under one lock, and since rows are sorted at the end the output does not depend on the
- * schedule.
+ * schedule. Warnings about the input come out in input order too (file, then range): a work
+ * item's are held until every item before it is done, and the first unfinished item prints
+ * its own as they come.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +36,15 @@ static void add_file(scan_state *st, const char *path, long long size)
         st->rstart = realloc(st->rstart, st->cap_files * sizeof *st->rstart);
         st->rend = realloc(st->rend, st->cap_files * sizeof *st->rend);
         st->rlines = realloc(st->rlines, st->cap_files * sizeof *st->rlines);
-        if (!st->files || !st->sizes || !st->rstart || !st->rend || !st->rlines) {
+        st->origin = realloc(st->origin, st->cap_files * sizeof *st->origin);
+        if (!st->files || !st->sizes || !st->rstart || !st->rend || !st->rlines || !st->origin) {
             fprintf(stderr, "vigil: out of memory\n");
             exit(EXIT_INPUT);
         }
     }
     st->files[st->n_files] = strdup(path);
     st->rstart[st->n_files] = st->rend[st->n_files] = st->rlines[st->n_files] = 0;
+    st->origin[st->n_files] = st->n_files;
     st->sizes[st->n_files++] = size;
     st->total_bytes += size;
 }
@@ -66,7 +70,8 @@ static void largest_first(scan_state *st)
     char **files = malloc(n * sizeof *files);
     long long *sizes = malloc(n * sizeof *sizes);
     uint64_t *r = malloc(3 * n * sizeof *r);
-    if (!ix || !files || !sizes || !r) {
+    size_t *origin = malloc(n * sizeof *origin);
+    if (!ix || !files || !sizes || !r || !origin) {
         fprintf(stderr, "vigil: out of memory\n");
         exit(EXIT_INPUT);
     }
@@ -80,12 +85,15 @@ static void largest_first(scan_state *st)
         r[i] = st->rstart[k];
         r[n + i] = st->rend[k];
         r[2 * n + i] = st->rlines[k];
+        origin[i] = st->origin[k];
     }
     memcpy(st->files, files, n * sizeof *files);
     memcpy(st->sizes, sizes, n * sizeof *sizes);
     memcpy(st->rstart, r, n * sizeof *r);
     memcpy(st->rend, r + n, n * sizeof *r);
     memcpy(st->rlines, r + 2 * n, n * sizeof *r);
+    memcpy(st->origin, origin, n * sizeof *origin);
+    free(origin);
     free(ix);
     free(files);
     free(sizes);
@@ -117,6 +125,7 @@ static void split_large(scan_state *st)
             if (k > 0) {
                 add_file(st, st->files[i], 0);
                 at = st->n_files - 1;
+                st->origin[at] = st->origin[i];
             }
             st->rstart[at] = start[k];
             st->rend[at] = end;
@@ -354,6 +363,40 @@ static void flush_count(scan_state *st, scan_worker *w)
     progress(st, 0);
 }
 
+/* What a work item reports, kept until it can be printed in input order. */
+typedef struct scan_item_out {
+    vg_diags *d;
+    size_t printed; /* how many of d are printed */
+    int done;
+    int rc; /* < 0: reading stopped with this error */
+} scan_item_out;
+
+static const scan_state *order_st; /* for in_input_order: qsort has no context argument */
+
+static int in_input_order(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const scan_state *st = order_st;
+    if (st->origin[a] != st->origin[b])
+        return (st->origin[a] > st->origin[b]) - (st->origin[a] < st->origin[b]);
+    return (st->rstart[a] > st->rstart[b]) - (st->rstart[a] < st->rstart[b]);
+}
+
+/* The items in input order, and a slot per item for what it reports. */
+static int order_output(scan_state *st)
+{
+    st->iout = calloc(st->n_files + 1, sizeof *st->iout);
+    st->by_order = malloc((st->n_files + 1) * sizeof *st->by_order);
+    if (!st->iout || !st->by_order)
+        return -1;
+    for (size_t i = 0; i < st->n_files; i++)
+        st->by_order[i] = i;
+    order_st = st;
+    qsort(st->by_order, st->n_files, sizeof *st->by_order, in_input_order);
+    st->next_out = 0;
+    return 0;
+}
+
 static void print_new_diags(scan_state *st, vg_diags *d, size_t *printed)
 {
     if (vg_diags_count(d) <= *printed)
@@ -364,25 +407,47 @@ static void print_new_diags(scan_state *st, vg_diags *d, size_t *printed)
         cli_print_one_diag(vg_diags_get(d, *printed), stderr);
 }
 
+/* Item i is done (lock held): print, in input order, what every done item before the first
+ * unfinished one has left to say. An unfinished item prints its own as it goes once it is
+ * the first (scan_file). */
+static void item_done(scan_state *st, size_t i, int rc)
+{
+    st->iout[i].done = 1;
+    st->iout[i].rc = rc;
+    while (st->next_out < st->n_files && st->iout[st->by_order[st->next_out]].done) {
+        size_t k = st->by_order[st->next_out++];
+        scan_item_out *o = &st->iout[k];
+        print_new_diags(st, o->d, &o->printed);
+        if (o->rc < 0)
+            fprintf(stderr, "%s: reading stopped: %s\n", st->files[k], vg_strerror(o->rc));
+        vg_diags_free(o->d);
+        o->d = NULL;
+    }
+}
+
 static void scan_file(scan_worker *w, size_t i)
 {
     scan_state *st = w->st;
     const char *path = st->files[i];
     vg_diags *d = vg_diags_new();
+    if (!d) {
+        fprintf(stderr, "vigil: out of memory\n");
+        exit(EXIT_INPUT);
+    }
+    scan_item_out *out = &st->iout[i];
+    out->d = d;
     vg_input *in = NULL;
     int rc = st->rstart[i] || st->rend[i] ? vg_input_open_range(path, st->form, st->rstart[i],
                                                                 st->rend[i], st->rlines[i], d, &in)
                                           : vg_input_open(path, st->form, d, &in);
     if (rc) {
         pthread_mutex_lock(&st->lock);
-        cli_print_diags(d, stderr, 0);
         st->input_errors++;
+        item_done(st, i, 0);
         pthread_mutex_unlock(&st->lock);
-        vg_diags_free(d);
         return;
     }
     w->cur_input = in;
-    size_t printed = 0;
     while ((rc = vg_input_next(in, w->ev, &w->cur_info)) == 1) {
         w->events++;
         w->cur_event = w->ev;
@@ -395,22 +460,20 @@ static void scan_file(scan_worker *w, size_t i)
         if ((w->events & 1023) == 0) {
             pthread_mutex_lock(&st->lock);
             flush_count(st, w);
-            print_new_diags(st, d, &printed); /* warnings as they happen */
+            if (st->next_out < st->n_files && st->by_order[st->next_out] == i) /* in order */
+                print_new_diags(st, d, &out->printed);
             pthread_mutex_unlock(&st->lock);
         }
     }
-    pthread_mutex_lock(&st->lock);
-    flush_count(st, w);
-    print_new_diags(st, d, &printed);
-    st->warnings += vg_diags_count(d);
-    if (rc < 0) {
-        fprintf(stderr, "%s: reading stopped: %s\n", path, vg_strerror(rc));
-        st->input_errors++;
-    }
-    pthread_mutex_unlock(&st->lock);
     vg_input_close(in);
     w->cur_input = NULL;
-    vg_diags_free(d);
+    pthread_mutex_lock(&st->lock);
+    flush_count(st, w);
+    st->warnings += vg_diags_count(d);
+    if (rc < 0)
+        st->input_errors++;
+    item_done(st, i, rc < 0 ? rc : 0);
+    pthread_mutex_unlock(&st->lock);
 }
 
 /* A worker takes the next file until none is left. */
@@ -518,7 +581,7 @@ int cmd_scan(int argc, char **argv, cli_opts *o)
     st.inv = vg_inventory_new();
     pthread_mutex_init(&st.lock, NULL);
     st.started = now();
-    if (!st.inv || run_workers(&st)) {
+    if (!st.inv || order_output(&st) || run_workers(&st)) {
         fprintf(stderr, "vigil: out of memory\n");
         scan_free(&st);
         return EXIT_INPUT;

@@ -59,12 +59,17 @@ typedef struct scan_state {
     /* work items may be ranges of one large JSON-lines or EVTX file (split_large in cmd_scan.c):
      * [rstart, rend) with rlines lines before it; all 0 for a whole file */
     uint64_t *rstart, *rend, *rlines;
+    size_t *origin;        /* per item: the position of its file among those given or found */
     size_t n_inputs;       /* files given or found, before splitting */
     long long split_bytes; /* a plain JSON-lines file this large is shared by the workers */
     long long total_bytes, done_bytes;
     /* shared between workers, under lock */
     pthread_mutex_t lock;
     size_t next_file;
+    /* diagnostics are printed in input order (file, then range): an item's are held until
+     * every item before it is done (scan_item_out in cmd_scan.c) */
+    struct scan_item_out *iout;
+    size_t *by_order, next_out; /* items in input order; the first not yet printed */
     /* results */
     scan_row *rows;
     size_t n_rows, cap_rows;

@@ -605,6 +605,9 @@ void scan_free(scan_state *st)
     free(st->rstart);
     free(st->rend);
     free(st->rlines);
+    free(st->origin);
+    free(st->iout);
+    free(st->by_order);
     vg_inventory_free(st->inv);
     vg_store_close(st->store);
     vg_ruleset_free(st->rs);
