@@ -23,8 +23,12 @@
  *    evaluated. Literals are compiled per field into one Vectorscan database (caseless,
  *    single-match), except whole values (anchored at both ends), which are one hash table
  *    keyed by field and folded text; an event scans (and looks up) only the fields some entry
- *    of its candidate lists has literals for (a bit set per list). Keyword literals (any
- *    field) are one more database, scanned once over all the event's values laid end to end.
+ *    of its candidate lists has literals for (a bit set per list; a field whose literals
+ *    there are all whole values is only looked up). Keyword literals (any field) are one more
+ *    database, scanned once over all the event's values laid end to end. An entry with several
+ *    groups is filed under the literals of one of them, its trigger (the group whose literals
+ *    the fewest entries use); the others are checked only when a trigger literal is found,
+ *    so common literals of the other groups are never followed to their entries.
  *
  * The index is built once per ruleset, by the first matcher that needs it, and shared read-only
  * by threads. Compiling the literal databases is most of the build; with a cache directory
@@ -582,9 +586,12 @@ static int compile_dbs(builder *b)
         hs_database_t **dbp =
             f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
         unsigned k = 0;
+        uint32_t min_len = UINT32_MAX;
         for (size_t i = 0; i < n; i++) {
             if (lits[i].field != f || whole(b->ix, &lits[i]))
                 continue;
+            if (lits[i].len < min_len)
+                min_len = lits[i].len;
             exprs[k] = lits[i].text;
             lens[k] = lits[i].len;
             /* keywords are scanned over all values at once and anchored literals must be
@@ -597,6 +604,8 @@ static int compile_dbs(builder *b)
         }
         if (!k)
             continue;
+        if (f != b->ix->any_field)
+            vg__index_field(b->ix, f)->min_len = min_len;
         char path[4096];
         int cached = cache_path(b, exprs, lens, ids, flags, k, path, sizeof path);
         if (cached && cache_load(path, dbp))
@@ -700,20 +709,77 @@ static int file_entry(builder *b, uint32_t e)
     return 0;
 }
 
-/* Entries by literal (each as entry << 2 | the group the literal is in), and the candidate
- * lists restricted to entries without literals: at
- * match time the literals found lead to their entries, and only literal-free entries are
- * taken from the routing lists, so an event never walks the hundreds of entries filed under
- * its channel and event ID. */
+/* The group an entry is filed under (its trigger): the one whose literals are used by the
+ * fewest (entry, literal) pairs in all, rules' common literals (a system folder, a frequent
+ * image name) being the ones events hold most often and the ones with the longest entry
+ * lists. The other groups are checked only when a trigger literal is found, so a common
+ * literal of a non-trigger group costs nothing per event. */
+static uint8_t trigger_of(const vg__entry *en, const uint32_t *uses)
+{
+    uint64_t score[VG_INDEX_MAX_GROUPS] = {0};
+    for (uint32_t a = 0; a < en->n_atoms; a++)
+        score[en->agroup[a]] += uses[en->atoms[a]];
+    uint8_t t = 0;
+    for (uint8_t g = 1; g < en->n_groups; g++)
+        if (score[g] < score[t])
+            t = g;
+    return t;
+}
+
+/* An entry's other groups, each as its literal count and then its literals. */
+static int other_groups(vg__index *ix, vg__entry *en)
+{
+    if (en->n_groups < 2)
+        return 0;
+    uint32_t n = en->n_groups - 1u;
+    for (uint32_t a = 0; a < en->n_atoms; a++)
+        n += en->agroup[a] != en->trigger;
+    uint32_t *o = vg__arena_alloc(&ix->arena, n * sizeof *o);
+    if (!o)
+        return VG_ERR_NOMEM;
+    uint32_t k = 0;
+    for (uint8_t g = 0; g < en->n_groups; g++) {
+        if (g == en->trigger)
+            continue;
+        uint32_t at = k++;
+        for (uint32_t a = 0; a < en->n_atoms; a++)
+            if (en->agroup[a] == g)
+                o[k++] = en->atoms[a];
+        o[at] = k - at - 1;
+    }
+    en->others = o;
+    en->n_others = n;
+    return 0;
+}
+
+/* Entries by the literals of their trigger groups, and the candidate lists restricted to
+ * entries without literals: at match time the literals found lead to their entries, and only
+ * literal-free entries are taken from the routing lists, so an event never walks the hundreds
+ * of entries filed under its channel and event ID. */
 static int invert(vg__index *ix)
 {
     ix->lit_off = calloc((size_t)ix->n_literals + 1, sizeof *ix->lit_off);
-    if (!ix->lit_off)
+    uint32_t *uses = calloc((size_t)ix->n_literals + 1, sizeof *uses);
+    if (!ix->lit_off || !uses) {
+        free(uses);
         return VG_ERR_NOMEM;
-    size_t total = 0;
+    }
     for (uint32_t e = 0; e < ix->n_entries; e++)
-        for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++, total++)
-            ix->lit_off[ix->entries[e].atoms[a] + 1]++;
+        for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++)
+            uses[ix->entries[e].atoms[a]]++;
+    int rc = 0;
+    size_t total = 0;
+    for (uint32_t e = 0; !rc && e < ix->n_entries; e++) {
+        vg__entry *en = &ix->entries[e];
+        en->trigger = trigger_of(en, uses);
+        rc = other_groups(ix, en);
+        for (uint32_t a = 0; a < en->n_atoms; a++)
+            if (en->agroup[a] == en->trigger) {
+                ix->lit_off[en->atoms[a] + 1]++;
+                total++;
+            }
+    }
+    free(uses);
     for (uint32_t l = 0; l < ix->n_literals; l++)
         ix->lit_off[l + 1] += ix->lit_off[l];
     ix->lit_ent = malloc((total + 1) * sizeof *ix->lit_ent);
@@ -721,12 +787,13 @@ static int invert(vg__index *ix)
     ix->noatom = calloc((size_t)ix->n_lists + 1, sizeof *ix->noatom);
     ix->noatom_len = calloc((size_t)ix->n_lists + 1, sizeof *ix->noatom_len);
     ix->always_noatom = malloc(((size_t)ix->n_always + 1) * sizeof *ix->always_noatom);
-    int rc =
-        ix->lit_ent && fill && ix->noatom && ix->noatom_len && ix->always_noatom ? 0 : VG_ERR_NOMEM;
+    if (!rc && !(ix->lit_ent && fill && ix->noatom && ix->noatom_len && ix->always_noatom))
+        rc = VG_ERR_NOMEM;
     for (uint32_t e = 0; !rc && e < ix->n_entries; e++) /* entry order is kept in each list */
         for (uint32_t a = 0; a < ix->entries[e].n_atoms; a++) {
             uint32_t l = ix->entries[e].atoms[a];
-            ix->lit_ent[ix->lit_off[l] + fill[l]++] = e << 2 | ix->entries[e].agroup[a];
+            if (ix->entries[e].agroup[a] == ix->entries[e].trigger)
+                ix->lit_ent[ix->lit_off[l] + fill[l]++] = e;
         }
     free(fill);
     for (uint32_t k = 0; !rc && k < ix->n_lists; k++) {
@@ -745,14 +812,14 @@ static int invert(vg__index *ix)
     return rc;
 }
 
-/* Per candidate list, the fields its entries have literals for; and the field ids by name
- * hash. */
+/* Per candidate list, the fields its entries have literals for and, of those, the fields they
+ * have literals to scan for (not only whole values); and the field ids by name hash. */
 static int field_sets(builder *b)
 {
     vg__index *ix = b->ix;
     const lit *lits = b->lits.ptr;
     ix->fwords = (ix->n_fields + 63) / 64;
-    ix->fbits = calloc(((size_t)ix->n_lists + 1) * ix->fwords + 1, sizeof *ix->fbits);
+    ix->fbits = calloc(((size_t)ix->n_lists + 1) * 2 * ix->fwords + 1, sizeof *ix->fbits);
     uint32_t cap = 16;
     while (cap < 2 * ix->n_fields)
         cap *= 2;
@@ -776,10 +843,12 @@ static int field_sets(builder *b)
         const vg__entry *en = &ix->entries[e];
         for (uint32_t k = 0; k < en->n_keys; k++) {
             uint32_t row = en->keys[k] == VG_KEY_ALWAYS ? ix->n_lists : en->keys[k];
-            uint64_t *bits = ix->fbits + (size_t)row * ix->fwords;
+            uint64_t *bits = ix->fbits + (size_t)row * 2 * ix->fwords;
             for (uint32_t a = 0; a < en->n_atoms; a++) {
                 uint32_t f = lits[en->atoms[a]].field;
                 bits[f / 64] |= 1ull << (f % 64);
+                if (!whole(ix, &lits[en->atoms[a]]))
+                    bits[ix->fwords + f / 64] |= 1ull << (f % 64);
             }
         }
     }
@@ -815,7 +884,7 @@ static int build(vg_ruleset *rs, vg__index *ix)
             b.rt = r->routes[k];
             req q = cond_atoms(&b, r, r->cond);
             vg__entry *e = &ix->entries[ix->n_entries];
-            *e = (vg__entry){r, r->routes[k], (uint32_t)i, NULL, NULL, 0, 0, NULL, 0, 0};
+            *e = (vg__entry){.rule = r, .route = r->routes[k], .rule_index = (uint32_t)i};
             size_t na = 0;
             for (int g = 0; !q.none && g < q.ng; g++)
                 na += q.g[g].n;

@@ -20,6 +20,12 @@ typedef struct vg__entry {
     uint8_t *agroup;
     uint32_t n_atoms; /* 0: no literal is required, always evaluate */
     uint8_t n_groups;
+    /* the entry is filed (lit_ent) under the literals of one group only, its trigger; the
+     * other groups are checked when a trigger literal is found: others holds, per other group,
+     * its literal count and then its literal ids (n_others words in all; 0: one group) */
+    uint8_t trigger;
+    uint32_t *others;
+    uint32_t n_others;
     uint32_t *keys; /* the candidate lists it is filed under (VG_KEY_ALWAYS: the always-list) */
     uint32_t n_keys;
     int implied; /* its route names only Channel and EventID, so being routed here meets it */
@@ -41,6 +47,7 @@ typedef struct vg__ifield {
     size_t len;
     uint32_t hash;     /* vg__hash_lower(name), as events keep it per field */
     hs_database_t *db; /* literals searched in this field, or NULL */
+    uint32_t min_len;  /* the length of the shortest literal in db: shorter values hold none */
     /* the lengths of its whole-value literals that are looked up by hash (bit L: some is L
      * bytes long); none: no lookup */
     uint64_t wlen[(VG_WHOLE_MAX_LEN + 64) / 64];
@@ -76,15 +83,17 @@ struct vg__index {
     uint32_t *noatom_len;
     uint32_t *always_noatom;
     uint32_t n_always_noatom;
-    /* entries by literal (CSR): lit_ent[lit_off[l] .. lit_off[l + 1]) */
+    /* entries by literal of their trigger group (CSR): lit_ent[lit_off[l] .. lit_off[l + 1]) */
     uint32_t *lit_off, *lit_ent;
     vg__vec fields_v; /* vg__ifield, by field id */
     uint32_t n_fields;
     vg__smap field_ids; /* lower-cased name -> field id */
     uint32_t *fslot;    /* open addressing by name hash: field id + 1, 0 = empty */
     uint32_t fmask;
-    /* per candidate list (row n_lists: the always-list), a bit per field id: the fields
-     * whose literals some entry of the list needs; only those fields are scanned */
+    /* per candidate list (row n_lists: the always-list), two sets of fwords words, a bit per
+     * field id: the fields whose literals some entry of the list needs (only those fields are
+     * looked at), then those of them with literals to scan for, not only whole values (only
+     * those fields are scanned) */
     uint64_t *fbits;
     uint32_t fwords;
     /* whole-value literals by vg__whole_key (open addressing; key 0: empty) and their ids */

@@ -1,18 +1,21 @@
 /*
  * match.c - per-event matching through the rule index (see index.c for how it is built).
  *
- * For one event: look up its Channel and EventID to find the candidate lists it is routed to
- * ((channel, event ID), (channel, any), the always-list; a per-thread memo keeps the lists of
- * recent pairs), scan each event field that some entry of those lists has literals for with
- * that field's Vectorscan database and look up its whole value in the table of whole-value
- * literals (keywords: one scan over all values laid end to end, keeping hits inside one
- * value), follow each literal found to the entries that need it and keep those routed here,
- * add the routed entries that need no literal, sort by entry id (rule order) and evaluate
- * exactly only those. A rule matches when one of its routes' bodies is true and no attached
- * filter matches, exactly as vg__rule_eval decides; matches come out in rule order, so the
- * result equals the exhaustive walk, which tests check on all shared data. Nothing is
- * allocated per event once the scratch buffers have grown; hit marks are generation stamps, so
- * nothing is cleared either.
+ * For one event: look up its Channel and EventID fields (through the event's name-hash
+ * buckets) to find the candidate lists it is routed to ((channel, event ID), (channel, any),
+ * the always-list; a per-thread memo keeps the lists of recent pairs), scan each event field
+ * that some entry of those lists has literals to scan for with that field's Vectorscan
+ * database (not when the value is shorter than its shortest literal) and look up its whole
+ * value in the table of whole-value literals (keywords: one scan over all values laid end to
+ * end, keeping hits inside one value). Then follow each literal found to the entries filed
+ * under it (the literals of their trigger group), looking at each entry once: it is a
+ * candidate when it is routed here and each of its other groups has a literal found, which
+ * is known by then since every literal of the event has been found. Add the routed entries
+ * that need no literal, sort by entry id (rule order) and evaluate exactly only those. A rule
+ * matches when one of its routes' bodies is true and no attached filter matches, exactly as
+ * vg__rule_eval decides; matches come out in rule order, so the result equals the exhaustive walk,
+ * which tests check on all shared data. Nothing is allocated per event once the scratch buffers
+ * have grown; hit marks are generation stamps, so nothing is cleared either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +34,17 @@ typedef struct memo {
 
 struct vg__mscratch {
     memo memo[MEMO_SLOTS]; /* the lists of recent (channel, event ID) pairs */
+    uint32_t *list_gen;    /* per candidate list (n_lists: the always-list): routed in */
     hs_scratch_t *hs;
     uint32_t gen;
     uint32_t *lit_gen;   /* per literal: the generation it was last seen in */
     uint32_t *rule_gen;  /* per rule: the generation it was decided in */
-    uint32_t *entry_gen; /* per entry: the generation it became a candidate in */
-    uint32_t *group_gen; /* per entry: the generation its groups mask is from */
-    uint8_t *groups;     /* per entry: which of its literal groups were found */
+    uint32_t *entry_gen; /* per entry: the generation it was looked at (or taken) in */
     uint32_t *hits;      /* literals found in this event */
     uint32_t n_hits;
     uint32_t *cand;
     size_t cand_cap;
-    uint64_t *want;          /* fields to scan for this event: the union of its lists' field sets */
+    uint64_t *want; /* the union of this event's lists' field sets (fbits): to look at, to scan */
     const vg_event *ev;      /* the event being scanned, for on_keyword */
     unsigned long long vlen; /* length of the value being scanned, for anchored literals */
     const vg__index *ix;
@@ -56,15 +58,14 @@ vg__mscratch *vg__mscratch_new(const vg__index *ix)
     s->lit_gen = calloc(ix->n_literals + 1, sizeof *s->lit_gen);
     s->rule_gen = calloc(ix->n_rules + 1, sizeof *s->rule_gen);
     s->entry_gen = calloc(ix->n_entries + 1, sizeof *s->entry_gen);
-    s->group_gen = calloc(ix->n_entries + 1, sizeof *s->group_gen);
-    s->groups = calloc(ix->n_entries + 1, 1);
+    s->list_gen = calloc((size_t)ix->n_lists + 2, sizeof *s->list_gen);
     s->hits = malloc((ix->n_literals + 1) * sizeof *s->hits);
     s->cand_cap = ix->n_entries + 1;
     s->cand = malloc(s->cand_cap * sizeof *s->cand);
     s->ix = ix;
-    s->want = malloc(((size_t)ix->fwords + 1) * sizeof *s->want);
-    int ok = s->lit_gen && s->rule_gen && s->entry_gen && s->group_gen && s->groups && s->hits &&
-             s->cand && s->want;
+    s->want = malloc((2 * (size_t)ix->fwords + 1) * sizeof *s->want);
+    int ok =
+        s->lit_gen && s->rule_gen && s->entry_gen && s->list_gen && s->hits && s->cand && s->want;
     for (uint32_t f = 0; ok && f <= ix->n_fields; f++) {
         hs_database_t *db = f < ix->n_fields ? vg__index_field(ix, f)->db : ix->any_db;
         if (db && hs_alloc_scratch(db, &s->hs) != HS_SUCCESS)
@@ -86,8 +87,7 @@ void vg__mscratch_free(vg__mscratch *s)
     free(s->lit_gen);
     free(s->rule_gen);
     free(s->entry_gen);
-    free(s->group_gen);
-    free(s->groups);
+    free(s->list_gen);
     free(s->hits);
     free(s->cand);
     free(s->want);
@@ -155,21 +155,34 @@ static void whole_value(const vg__index *ix, vg__mscratch *s, uint32_t fid, cons
     }
 }
 
-/* Is n-byte name s, folded, the (folded) index field name low? Eight bytes at a time. */
+/* Is n-byte name s, folded, the (folded) index field name low? Eight bytes at a time, the
+ * last eight overlapping the ones before; four to seven bytes as two overlapping halves. */
 static int same_name(const char *low, const char *s, size_t n)
 {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t a, b;
+    uint64_t a, b;
+    if (n < 8) {
+        if (n < 4) {
+            for (size_t i = 0; i < n; i++)
+                if ((unsigned char)low[i] != vg__lower((unsigned char)s[i]))
+                    return 0;
+            return 1;
+        }
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, low, 4);
+        memcpy(&a1, low + n - 4, 4);
+        memcpy(&b0, s, 4);
+        memcpy(&b1, s + n - 4, 4);
+        return ((uint64_t)a1 << 32 | a0) == vg__lower8((uint64_t)b1 << 32 | b0);
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
         memcpy(&a, low + i, 8);
         memcpy(&b, s + i, 8);
         if (a != vg__lower8(b))
             return 0;
     }
-    for (; i < n; i++)
-        if ((unsigned char)low[i] != vg__lower((unsigned char)s[i]))
-            return 0;
-    return 1;
+    memcpy(&a, low + n - 8, 8);
+    memcpy(&b, s + n - 8, 8);
+    return a == vg__lower8(b);
 }
 
 /* Field id of an event field if the index knows it and wants it scanned for this event (by its
@@ -211,6 +224,60 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sort n entry ids: by insertion when few (an event has a handful of candidates), else qsort. */
+static void sort_ids(uint32_t *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* The keyword literals in the event's values. */
+static void scan_keywords(const vg__index *ix, vg__mscratch *s, const vg_event *ev)
+{
+    if (ix->any_db && ev->lused)
+        hs_scan(ix->any_db, ev->low, (unsigned)ev->lused, 0, s->hs, on_keyword, s);
+}
+
+/* The literals of index field id in event field f (neither null nor empty): its whole value
+ * looked up, and scanned when `scan` (some entry routed here has a literal to scan for in it). */
+static void scan_value(const vg__index *ix, vg__mscratch *s, const vg_event *ev, uint32_t id,
+                       const vg__field *f, int scan)
+{
+    const vg__ifield *x = vg__index_field(ix, id);
+    if (scan && x->db && f->vlen >= x->min_len) {
+        s->vlen = f->vlen;
+        hs_scan(x->db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
+    }
+    if (x->has_whole)
+        whole_value(ix, s, id, x, ev->low + f->lower, f->vlen);
+}
+
+/* Does every group of entry en other than its trigger have a literal in this event? */
+static int others_found(const vg__mscratch *s, const vg__entry *en)
+{
+    if (!en->n_others)
+        return 1;
+    const uint32_t *o = en->others, *end = o + en->n_others;
+    while (o < end) {
+        const uint32_t *next = o + 1 + o[0];
+        for (o++; o < next && s->lit_gen[*o] != s->gen; o++)
+            ;
+        if (o == next)
+            return 0;
+        o = next;
+    }
+    return 1;
+}
+
 /* Make entry e a candidate once. */
 static void take(vg__mscratch *s, size_t *n, uint32_t e)
 {
@@ -221,6 +288,19 @@ static void take(vg__mscratch *s, size_t *n, uint32_t e)
 }
 
 #define MAX_KEYS 4
+
+/* The values of the first MAX_KEYS fields named low (folded, n bytes, hash h) into out, in
+ * field order, through the event's bucket of that name hash. Returns how many. */
+static int named_values(const vg_event *ev, uint32_t h, const char *low, size_t n, vg__str *out)
+{
+    int k = 0;
+    for (uint32_t i = vg__event_bucket(ev, h); i && k < MAX_KEYS; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash == h && f->nlen == n && same_name(low, ev->bytes + f->name, n))
+            out[k++] = vg__field_value(ev, f);
+    }
+    return k;
+}
 
 /* The candidate lists of one channel and at most one event ID (id NULL: none) into keys,
  * through the memo: most events of a log repeat a few pairs. Returns how many. */
@@ -265,22 +345,13 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
         memset(s->lit_gen, 0, ix->n_literals * sizeof *s->lit_gen);
         memset(s->rule_gen, 0, ix->n_rules * sizeof *s->rule_gen);
         memset(s->entry_gen, 0, ix->n_entries * sizeof *s->entry_gen);
-        memset(s->group_gen, 0, ix->n_entries * sizeof *s->group_gen);
+        memset(s->list_gen, 0, ((size_t)ix->n_lists + 1) * sizeof *s->list_gen);
         s->gen = 1;
     }
     /* the candidate lists this event is routed to (channel and event ID, normally one each) */
     vg__str chans[MAX_KEYS], ids[MAX_KEYS];
-    int nc = 0, ni = 0;
-    for (size_t i = 0; i < ev->n; i++) {
-        const vg__field *f = &ev->fields[i];
-        if (f->nhash != ix->channel_hash && f->nhash != ix->eventid_hash)
-            continue;
-        vg__str name = vg__field_name(ev, f);
-        if (nc < MAX_KEYS && vg__str_ieq(name, VG_STR("Channel")))
-            chans[nc++] = vg__field_value(ev, f);
-        else if (ni < MAX_KEYS && vg__str_ieq(name, VG_STR("EventID")))
-            ids[ni++] = vg__field_value(ev, f);
-    }
+    int nc = named_values(ev, ix->channel_hash, "channel", 7, chans);
+    int ni = named_values(ev, ix->eventid_hash, "eventid", 7, ids);
     uint32_t keys[MAX_KEYS * (MAX_KEYS + 1) + 1];
     int nk = 0;
     if (nc == 1 && ni <= 1)
@@ -299,33 +370,29 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     if (!nk)
         return 0; /* no rule is routed to this event */
     /* the fields worth scanning: those some entry of these lists has literals for */
-    memset(s->want, 0, ix->fwords * sizeof *s->want);
+    uint32_t words = 2 * ix->fwords;
+    memset(s->want, 0, words * sizeof *s->want);
     for (int k = 0; k < nk; k++) {
-        const uint64_t *row =
-            ix->fbits + (size_t)(keys[k] == VG_KEY_ALWAYS ? ix->n_lists : keys[k]) * ix->fwords;
-        for (uint32_t w = 0; w < ix->fwords; w++)
+        uint32_t list = keys[k] == VG_KEY_ALWAYS ? ix->n_lists : keys[k];
+        s->list_gen[list] = s->gen;
+        const uint64_t *row = ix->fbits + (size_t)list * words;
+        for (uint32_t w = 0; w < words; w++)
             s->want[w] |= row[w];
     }
     /* the literals present in those fields */
     s->n_hits = 0;
     s->ev = ev;
     uint32_t af = ix->any_field;
-    if (ix->any_db && (s->want[af / 64] >> (af % 64) & 1) && ev->lused)
-        hs_scan(ix->any_db, ev->low, (unsigned)ev->lused, 0, s->hs, on_keyword, s);
+    if (s->want[af / 64] >> (af % 64) & 1)
+        scan_keywords(ix, s, ev);
+    const uint64_t *scan = s->want + ix->fwords;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
         if (f->type == VG_VAL_NULL || !f->vlen)
             continue;
         uint32_t id = wanted_field(ix, s->want, ev, f);
-        if (id == UINT32_MAX)
-            continue;
-        const vg__ifield *x = vg__index_field(ix, id);
-        if (x->db) {
-            s->vlen = f->vlen;
-            hs_scan(x->db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
-        }
-        if (x->has_whole)
-            whole_value(ix, s, id, x, ev->low + f->lower, f->vlen);
+        if (id != UINT32_MAX)
+            scan_value(ix, s, ev, id, f, scan[id / 64] >> (id % 64) & 1);
     }
     /* candidates: entries of the literals found that are routed here, and the routed entries
      * that need no literal */
@@ -333,25 +400,18 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     for (uint32_t h = 0; h < s->n_hits; h++) {
         uint32_t l = s->hits[h];
         for (uint32_t i = ix->lit_off[l]; i < ix->lit_off[l + 1]; i++) {
-            uint32_t e = ix->lit_ent[i] >> 2, g = ix->lit_ent[i] & 3;
+            uint32_t e = ix->lit_ent[i];
             if (s->entry_gen[e] == s->gen)
                 continue;
+            /* every literal of this event is known by now, so one look decides the entry */
+            s->entry_gen[e] = s->gen;
             const vg__entry *en = &ix->entries[e];
-            if (en->n_groups > 1) { /* every group must have a literal here */
-                if (s->group_gen[e] != s->gen) {
-                    s->group_gen[e] = s->gen;
-                    s->groups[e] = 0;
-                }
-                s->groups[e] |= (uint8_t)(1u << g);
-                if (s->groups[e] != (1u << en->n_groups) - 1)
-                    continue;
-            }
             int routed = 0;
             for (uint32_t a = 0; a < en->n_keys && !routed; a++)
-                for (int k = 0; k < nk && !routed; k++)
-                    routed = en->keys[a] == keys[k];
-            if (routed)
-                take(s, &n, e);
+                routed =
+                    s->list_gen[en->keys[a] == VG_KEY_ALWAYS ? ix->n_lists : en->keys[a]] == s->gen;
+            if (routed && others_found(s, en))
+                s->cand[n++] = e;
         }
     }
     for (int k = 0; k < nk; k++) {
@@ -361,7 +421,7 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
             take(s, &n, l[i]);
     }
     if (n > 1) /* entry order is rule order, so matches come out as the exhaustive walk gives */
-        qsort(s->cand, n, sizeof *s->cand, cmp_u32);
+        sort_ids(s->cand, n);
     int matches = 0;
     for (size_t c = 0; c < n; c++) {
         const vg__entry *e = &ix->entries[s->cand[c]];

@@ -102,6 +102,53 @@ static const char re_rules[] =
     "logsource: {category: process_creation, product: windows}\n"
     "detection:\n  a: {CommandLine|re: '\\+.*\\+.*\\+.*\\+'}\n  condition: a\n";
 
+/* Traps for the way the index files and checks entries: an entry with several literal groups
+ * is followed from one of them only (its trigger: for trig the CommandLine group, whose
+ * literals fewer rules use than the Image and ParentImage ones), so the others must still be
+ * checked; a field is scanned only
+ * when its value is as long as its shortest literal to scan for and some rule routed to the
+ * event has such a literal in it (whole values are looked up either way); keywords are
+ * scanned over all values laid end to end. */
+static const char trig_rules[] =
+    "title: common1\nid: 00000000-0000-0000-0000-000000000021\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Image|contains: '\\system32\\'}\n  b: {User: 'one'}\n"
+    "  c: {ParentImage|endswith: '\\explorer.exe'}\n  condition: a and b and c\n"
+    "---\n"
+    "title: common2\nid: 00000000-0000-0000-0000-000000000022\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Image|contains: '\\system32\\'}\n  b: {User: 'two'}\n"
+    "  condition: a and b\n"
+    "---\n"
+    "title: trig\nid: 00000000-0000-0000-0000-000000000023\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Image|contains: '\\system32\\'}\n"
+    "  b: {CommandLine|contains: ['zebra', 'okapi']}\n"
+    "  c: {ParentImage|endswith: ['\\explorer.exe', '\\system32\\']}\n"
+    "  condition: a and b and c\n"
+    "---\n"
+    "title: short\nid: 00000000-0000-0000-0000-000000000024\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Description|contains: ['abcd', 'abcdefgh']}\n  condition: a\n"
+    "---\n"
+    "title: anchored\nid: 00000000-0000-0000-0000-000000000025\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Product|startswith: 'xy'}\n  b: {Product|endswith: 'long-suffix'}\n"
+    "  condition: a or b\n"
+    "---\n"
+    "title: wholeuser\nid: 00000000-0000-0000-0000-000000000026\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {Company: 'ab'}\n  condition: a\n"
+    "---\n"
+    "title: containsuser\nid: 00000000-0000-0000-0000-000000000027\n"
+    "logsource: {product: windows, service: security}\n"
+    "detection:\n  a: {EventID: 4624, Company|contains: 'longer-literal'}\n"
+    "  condition: a\n"
+    "---\n"
+    "title: kw\nid: 00000000-0000-0000-0000-000000000028\n"
+    "logsource: {product: windows}\n"
+    "detection:\n  k: ['mimikatz']\n  condition: k\n";
+
 typedef struct hits {
     char ids[16][40];
     int n;
@@ -251,11 +298,65 @@ static void test_regex_runs(void **state)
     vg_ruleset_free(rs);
 }
 
+static void test_triggers(void **state)
+{
+    (void)state;
+    vg_ruleset *rs = load(trig_rules, sizeof trig_rules - 1, "trig.yml", 8);
+#define IMG "\"Image\":\"c:\\\\windows\\\\system32\\\\x.exe\","
+    /* every group found: the trigger (CommandLine), Image and ParentImage */
+    check(rs, "{" SYS IMG "\"CommandLine\":\"a zebra\",\"ParentImage\":\"c:\\\\explorer.exe\"}",
+          "trig");
+    check(rs, "{" SYS IMG "\"CommandLine\":\"OKAPI\",\"ParentImage\":\"c:\\\\w\\\\system32\\\\\"}",
+          "trig");
+    /* the non-trigger groups found, not the trigger */
+    check(rs, "{" SYS IMG "\"CommandLine\":\"a horse\",\"ParentImage\":\"c:\\\\explorer.exe\"}",
+          "");
+    /* the trigger found, one other group missing (its literal elsewhere or not at the end) */
+    check(rs,
+          "{" SYS "\"Image\":\"c:\\\\x.exe\",\"CommandLine\":\"zebra \\\\system32\\\\\","
+          "\"ParentImage\":\"c:\\\\explorer.exe\"}",
+          "");
+    check(rs, "{" SYS IMG "\"CommandLine\":\"zebra\",\"ParentImage\":\"c:\\\\explorer.exe.bak\"}",
+          "");
+    /* one literal in groups of three rules: each rule is decided by all of its own groups */
+    check(rs, "{" SYS IMG "\"User\":\"two\",\"CommandLine\":\"zebra\"}", "common2");
+    check(rs,
+          "{" SYS IMG "\"User\":\"one\",\"CommandLine\":\"zebra\","
+          "\"ParentImage\":\"c:\\\\Explorer.exe\"}",
+          "common1,trig");
+    /* values as long as the shortest literal of the field, and shorter */
+    check(rs, "{" SYS "\"Description\":\"ABCD\"}", "short");
+    check(rs, "{" SYS "\"Description\":\"abc\"}", "");
+    check(rs, "{" SYS "\"Description\":\"xabcdefgh\"}", "short");
+    check(rs, "{" SYS "\"Product\":\"xy\"}", "anchored");
+    check(rs, "{" SYS "\"Product\":\"x\"}", "");
+    check(rs, "{" SYS "\"Product\":\"axy\"}", "");
+    check(rs, "{" SYS "\"Product\":\"a-long-suffix\"}", "anchored");
+    /* a whole value shorter than the field's shortest literal to scan for (another list's) */
+    check(rs, "{" SYS "\"Company\":\"AB\"}", "wholeuser");
+    check(rs, "{" SYS "\"Company\":\"xab\"}", "");
+    check(rs, "{\"Channel\":\"Security\",\"EventID\":4624,\"Company\":\"a longer-literal\"}",
+          "containsuser");
+    check(rs, "{\"Channel\":\"Security\",\"EventID\":4624,\"Company\":\"ab\"}", "");
+    check(rs, "{" SYS "\"Company\":\"a longer-literal\"}", "");
+    /* keywords: inside one value only, not across the boundary of two */
+    check(rs, "{" SYS "\"Description\":\"x mimi\",\"Product\":\"katz y\"}", "");
+    check(rs, "{" SYS "\"Description\":\"x\",\"Product\":\"MIMIKATZ\"}", "kw");
+    /* the routing fields are found whatever the case of their names */
+    check(rs,
+          "{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EVENTID\":1,"
+          "\"Description\":\"abcd\"}",
+          "short");
+#undef IMG
+    vg_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traps),
         cmocka_unit_test(test_regex_runs),
+        cmocka_unit_test(test_triggers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
