@@ -231,9 +231,51 @@ void vg__event_put(vg_event *ev, const char *name, size_t nlen, uint32_t nhash, 
     put_many(ev, &one, 1);
 }
 
-void vg__event_put_all(vg_event *ev, const vg__event_in *in, size_t n)
+int vg__event_put_all(vg_event *ev, vg__event_frame *fr, const vg__event_in *in, size_t bytes)
 {
-    put_many(ev, in, n);
+    size_t n = fr->n;
+    ev->n = ev->used = ev->lused = 0; /* head and tail are copied whole below */
+    int rc = room(ev, n, bytes);
+    if (rc) {
+        memset(ev->head, 0, sizeof ev->head);
+        return rc;
+    }
+    if (!fr->ready) { /* the first event of the frame: names and links, as put_many makes them */
+        for (uint32_t i = 0, at = 0; i < n; i++) {
+            fr->fields[i] = (vg__field){
+                .name = at, .nhash = in[i].nhash, .nlen = in[i].nlen, .type = in[i].type};
+            memcpy(fr->names + at, in[i].name, in[i].nlen);
+            fr->names[at + in[i].nlen] = 0;
+            at += in[i].nlen + 1;
+            uint32_t b = in[i].nhash % VG_EVENT_BUCKETS;
+            if (fr->head[b])
+                fr->fields[fr->tail[b] - 1].next = (uint16_t)(i + 1);
+            else
+                fr->head[b] = (uint16_t)(i + 1);
+            fr->tail[b] = (uint16_t)(i + 1);
+        }
+        fr->ready = 1;
+    }
+    vg__field *f = ev->fields;
+    char *buf = ev->bytes, *low = ev->low;
+    memcpy(f, fr->fields, n * sizeof *f);
+    memcpy(buf, fr->names, fr->nbytes);
+    memcpy(ev->head, fr->head, sizeof ev->head);
+    memcpy(ev->tail, fr->tail, sizeof ev->tail);
+    size_t used = fr->nbytes, lused = 0;
+    for (size_t i = 0; i < n; i++, in++, f++) {
+        size_t vlen = in->vlen;
+        copy_fold(buf + used, low + lused, in->value, vlen);
+        f->value = (uint32_t)used;
+        f->lower = (uint32_t)lused;
+        f->vlen = (uint32_t)vlen;
+        used += vlen + 1;
+        lused += vlen + 1;
+    }
+    ev->n = n;
+    ev->used = used;
+    ev->lused = lused;
+    return 0;
 }
 
 uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n)

@@ -97,8 +97,22 @@ typedef struct vg__event_in {
     uint32_t nlen, nhash, vlen;
     uint8_t type; /* vg_value_type */
 } vg__event_in;
-/* vg__event_put of in[0, n) in turn, in one call (the EVTX plans add a record's fields so). */
-void vg__event_put_all(vg_event *ev, const vg__event_in *in, size_t n);
+/* What events whose fields always have the same names and types in the same order (an EVTX
+ * plan's) share: the names laid out once, their hashes and name-bucket links computed once.
+ * Its owner gives it zeroed, with room for n fields and nbytes of names (each name's length
+ * plus one); vg__event_put_all fills it on first use. */
+typedef struct vg__event_frame {
+    vg__field *fields; /* names, hashes, types and links; values are set per event */
+    char *names;       /* the names, each followed by a NUL: the start of the event's bytes */
+    uint32_t n, nbytes;
+    int ready;
+    uint16_t head[VG_EVENT_BUCKETS], tail[VG_EVENT_BUCKETS];
+} vg__event_frame;
+/* ev's fields become in[0, fr->n), whose names, hashes and types are those of frame fr (the
+ * EVTX plans add a record's fields so): the frame's names, fields and buckets are copied, then
+ * each value and its lower-case fold. bytes bounds the names' and values' lengths in all.
+ * 0, or VG_ERR_LIMIT / VG_ERR_NOMEM with ev left empty. */
+int vg__event_put_all(vg_event *ev, vg__event_frame *fr, const vg__event_in *in, size_t bytes);
 
 /* vg__hash_lower(name, n) for the field about to be added (field ev->n), remembered for that
  * position: the same name there next time is not hashed again. */

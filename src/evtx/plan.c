@@ -76,6 +76,7 @@ typedef struct plan {
     uint64_t lit;               /* literal bytes the rendering produces */
     uint64_t fixed;             /* bytes of the names and constant values */
     const char *bytes;          /* names, constant values, literal pieces */
+    vg__event_frame *frame;     /* the fields' names, hashes and links, laid out once */
 } plan;
 
 typedef struct tentry {
@@ -118,8 +119,7 @@ struct vg__evtx_plans {
     uint32_t n_vals;
     ctxmap ctx[64]; /* the template instances of the record (more: no plan) */
     uint32_t n_ctx;
-    vg__event_in *in;    /* a replayed record's fields, VG_EVENT_MAX_FIELDS of them */
-    const plan *in_plan; /* the plan whose names, hashes and types in holds */
+    vg__event_in *in; /* a replayed record's fields, VG_EVENT_MAX_FIELDS of them */
     vg__evtx_rec rec;
 };
 
@@ -193,7 +193,6 @@ static void maybe_reset(vg__evtx_plans *pl)
     memset(pl->tmpl, 0, sizeof pl->tmpl);
     memset(pl->plans, 0, sizeof pl->plans);
     pl->n_tmpl = pl->n_plans = 0;
-    pl->in_plan = NULL; /* a new plan may get the old one's address */
     pl->gen = new_gen();
     pl->counts[3]++;
 }
@@ -506,7 +505,15 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
     uint32_t *use = mem(pl, 2 * (size_t)p->n_use * sizeof *use);
     char *bytes = mem(pl, rec->lit.len);
     memo *mo = mem(pl, p->n_use * sizeof *mo);
-    if (!f || !dst || !use || !bytes || !mo)
+    vg__event_frame *fr = mem(pl, sizeof *fr);
+    if (!f || !dst || !use || !bytes || !mo || !fr)
+        return NULL;
+    fr->n = (uint32_t)rec->fields.len;
+    for (size_t i = 0; i < rec->fields.len; i++)
+        fr->nbytes += ((const pfield *)rec->fields.ptr)[i].nlen + 1;
+    fr->fields = mem(pl, fr->n * sizeof *fr->fields);
+    fr->names = mem(pl, fr->nbytes);
+    if (!fr->fields || !fr->names)
         return NULL;
     if (rec->fields.len)
         memcpy(f, rec->fields.ptr, rec->fields.len * sizeof *f);
@@ -529,6 +536,7 @@ static plan *plan_make(vg__evtx_plans *pl, const vg__evtx_rec *rec, int negative
     p->mult = mult;
     p->memo = mo;
     p->bytes = bytes;
+    p->frame = fr;
     return p;
 }
 
@@ -623,15 +631,10 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
         return VG_ERR_NOMEM;
     if (total > VG_EVTX_MAX_OUTPUT)
         return FALLBACK;
-    vg_event_clear(ev);
-    /* the values are made of the rendered texts: total bounds them */
-    int rc = vg__event_room(ev, p->n_fields, p->fixed + total);
-    if (rc)
-        return rc == VG_ERR_LIMIT ? FALLBACK : rc;
-    /* the fields' arguments first, then one call adds them all; the names stay from the
-     * last record when it had the same plan */
+    /* the fields' arguments first, then one call adds them all; names, hashes and types
+     * only for the plan's first record: the frame keeps them */
     vg__event_in *in = pl->in;
-    if (pl->in_plan != p) {
+    if (!p->frame->ready)
         for (uint32_t i = 0; i < p->n_fields; i++) {
             const pfield *f = &p->f[i];
             in[i].name = p->bytes + f->name;
@@ -639,8 +642,6 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
             in[i].nhash = f->nhash;
             in[i].type = f->type;
         }
-        pl->in_plan = p;
-    }
     uint32_t cats = 0;
     pl->cat.len = 0;
     for (uint32_t i = 0; i < p->n_fields; i++) {
@@ -656,7 +657,10 @@ static int replay(vg__evtx_plans *pl, const plan *p, vg_event *ev)
             in[i].value = pl->cat.ptr ? pl->cat.ptr + o : "";
             o += in[i].vlen;
         }
-    vg__event_put_all(ev, in, p->n_fields);
+    /* the values are made of the rendered texts: total bounds them */
+    int rc = vg__event_put_all(ev, p->frame, in, p->fixed + total);
+    if (rc)
+        return rc == VG_ERR_LIMIT ? FALLBACK : rc;
     return 0;
 }
 

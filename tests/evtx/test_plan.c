@@ -26,9 +26,42 @@
 
 #include "base/base.h"
 #include "builder.h"
+#include "event/event.h"
 #include "evtx/evtx.h"
 
 /* ---- reading both ways ---- */
+
+/* The event's name lookups: every field's name finds the first field of that name, and a
+ * field added after the record's (named as the last) ends its name's bucket (plans lay the
+ * names and buckets out once per shape and copy them). The event keeps the added field (but
+ * for a full one). */
+static void check_lookups(vg_event *ev)
+{
+    size_t n = vg_event_count(ev);
+    for (size_t i = 0; i < n; i++) {
+        vg_str a, b;
+        vg_event_field(ev, i, &a, NULL, NULL);
+        size_t first = 0;
+        for (vg_event_field(ev, first, &b, NULL, NULL);
+             !vg__str_ieq((vg__str){a.ptr, a.len}, (vg__str){b.ptr, b.len});
+             vg_event_field(ev, ++first, &b, NULL, NULL))
+            ;
+        assert_int_equal(vg_event_find(ev, a.ptr, a.len), (long)first);
+    }
+    if (n == VG_EVENT_MAX_FIELDS) /* full (test_field_limit) */
+        return;
+    vg_str a = {"Added", 5}; /* the last field's name: its bucket has fields already */
+    if (n)
+        vg_event_field(ev, n - 1, &a, NULL, NULL);
+    char name[256];
+    size_t len = a.len < sizeof name ? a.len : sizeof name;
+    memcpy(name, a.ptr, len);
+    assert_int_equal(vg_event_add(ev, name, len, "x", 1, VG_VAL_STRING), 0);
+    uint32_t k = vg__event_bucket(ev, vg__hash_lower(name, len)), last = 0;
+    for (; k; k = ev->fields[k - 1].next)
+        last = k;
+    assert_int_equal(last, n + 1);
+}
 
 /* Everything a reader gives for buf, as text. */
 static void read_all(const uint8_t *buf, size_t len, int plans, vg_event *ev, vg__buf *out)
@@ -46,6 +79,7 @@ static void read_all(const uint8_t *buf, size_t len, int plans, vg_event *ev, vg
             vg_event_field(ev, i, &n, &v, &t);
             vg__buf_printf(out, "%.*s\t%d\t%.*s\n", (int)n.len, n.ptr, (int)t, (int)v.len, v.ptr);
         }
+        check_lookups(ev);
         const char *j;
         size_t jn;
         assert_int_equal(vg_evtx_record_json(x, &j, &jn), 0);
