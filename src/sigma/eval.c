@@ -22,18 +22,55 @@ typedef struct ectx {
     vg__buf *why;
 } ectx;
 
+/* Two words of text agree ignoring ASCII case (alike first, as names usually are). */
+static inline int word_ieq(uint64_t x, uint64_t y)
+{
+    return x == y || vg__lower8(x) == vg__lower8(y);
+}
+
+/* Do the n bytes at a and b agree ignoring ASCII case (vg__str_ieq, inline)? Eight bytes at a
+ * time, the last eight (or four) bytes in a word that may overlap the one before. */
+static inline int text_ieq(const char *a, const char *b, size_t n)
+{
+    uint64_t x = 0, y = 0;
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (vg__lower((unsigned char)a[i]) != vg__lower((unsigned char)b[i]))
+                return 0;
+        return 1;
+    }
+    if (n < 8) {
+        uint32_t x1, y1;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return word_ieq(x, y) && word_ieq(x1, y1);
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (!word_ieq(x, y))
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return word_ieq(x, y);
+}
+
 static int route_ok(const vg__route *rt, const vg_event *ev)
 {
     for (size_t c = 0; c < rt->n_conds; c++) {
         const vg__cond_field *cf = &rt->conds[c];
-        vg__str want = {cf->field, cf->flen};
         int ok = 0;
         for (uint32_t i = vg__event_bucket(ev, cf->hash); i && !ok; i = ev->fields[i - 1].next) {
             const vg__field *f = &ev->fields[i - 1];
-            if (f->nhash != cf->hash || !vg__str_ieq(vg__field_name(ev, f), want))
+            if (f->nhash != cf->hash || f->nlen != cf->flen ||
+                !text_ieq(ev->bytes + f->name, cf->field, cf->flen))
                 continue;
             for (size_t k = 0; k < cf->n && !ok; k++)
-                ok = vg__str_ieq(vg__field_value(ev, f), (vg__str){cf->values[k], cf->vlens[k]});
+                ok = f->vlen == cf->vlens[k] &&
+                     text_ieq(ev->bytes + f->value, cf->values[k], cf->vlens[k]);
         }
         if (!ok)
             return 0;
@@ -63,7 +100,8 @@ typedef struct occ {
     int present, nonnull;
 } occ;
 
-static void find_occurrences(const vg_event *ev, vg__str name, occ *o)
+/* The occurrences of name, whose vg__hash_lower is h. */
+static void find_occurrences(const vg_event *ev, vg__str name, uint32_t h, occ *o)
 {
     o->n = 0;
     o->present = o->nonnull = 0;
@@ -78,10 +116,10 @@ static void find_occurrences(const vg_event *ev, vg__str name, occ *o)
         }
         return;
     }
-    uint32_t h = vg__hash_lower(name.ptr, name.len);
     for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
         const vg__field *f = &ev->fields[i - 1];
-        if (f->nhash != h || f->nlen != name.len || !vg__str_ieq(vg__field_name(ev, f), name))
+        if (f->nhash != h || f->nlen != name.len ||
+            !text_ieq(ev->bytes + f->name, name.ptr, name.len))
             continue;
         o->present = 1;
         if (f->type == VG_VAL_NULL)
@@ -107,28 +145,45 @@ static int value_hits(ectx *x, const vg__item *it, const vg__value *v, vg__str n
     return 0;
 }
 
-/* Does one of the occurrences match one of the item's values, through its value set (an item
- * with a long list) and then the values left out of the set? */
-static int set_hits(ectx *x, const vg__item *it, vg__str name, const occ *o)
+/* Does field f match one of the item's values? */
+static inline int field_hits(const ectx *x, const vg__item *it, const vg__field *f)
 {
-    const vg__vset *s = it->set;
-    for (size_t k = 0; k < o->n; k++)
-        if (vg__vset_hit(s, vg__field_lower(x->ev, &x->ev->fields[o->idx[k]])))
-            return 1;
-    for (size_t v = 0; v < s->n_rest; v++)
-        if (value_hits(x, it, s->rest[v], name, o))
-            return 1;
-    return 0;
+    return vg__item_hit(it, vg__field_value(x->ev, f), vg__field_lower(x->ev, f), x->ev, x->rt,
+                        x->md);
 }
 
-static int item_eval(ectx *x, const vg__item *it)
+/* An item that is an OR of its values (not `all`, no `exists` or null test), when nothing is
+ * explained: decided field by field as its occurrences are found, the first hit ends it (the
+ * order of an OR does not change its value). name.ptr NULL: keywords, every field. */
+static int item_quick(const ectx *x, const vg__item *it, vg__str name, uint32_t h)
 {
     const vg_event *ev = x->ev;
-    vg__str name = {NULL, 0};
+    int nonnull = 0;
+    if (!name.ptr) {
+        for (size_t i = 0; i < ev->n; i++)
+            if (ev->fields[i].type != VG_VAL_NULL && field_hits(x, it, &ev->fields[i]))
+                return !it->neq;
+        return it->neq; /* keywords: none matched (a field item needs a value, below) */
+    }
+    for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash != h || f->nlen != name.len || f->type == VG_VAL_NULL ||
+            !text_ieq(ev->bytes + f->name, name.ptr, name.len))
+            continue;
+        nonnull = 1;
+        if (field_hits(x, it, f))
+            return !it->neq;
+    }
+    return it->neq && nonnull;
+}
+
+/* An item through the list of its field's occurrences: `all`, `exists`, null tests, and any
+ * item when explaining (the first value that matched is named). */
+static int item_listed(ectx *x, const vg__item *it, vg__str name, uint32_t h)
+{
+    const vg_event *ev = x->ev;
     occ o;
-    if (it->field)
-        name = vg__route_field(x->rt, it->field, it->flen);
-    find_occurrences(ev, name, &o);
+    find_occurrences(ev, name, h, &o);
     if (it->field) {
         if (it->exists >= 0) {
             int ok = o.present == it->exists;
@@ -146,8 +201,6 @@ static int item_eval(ectx *x, const vg__item *it)
         if (!o.nonnull)
             return 0;
     }
-    if (it->set && !x->why) /* explanations name the first value that matched: one by one */
-        return set_hits(x, it, name, &o) != it->neq;
     if (it->neq) {
         for (size_t v = 0; v < it->n; v++)
             if (value_hits(&(ectx){ev, x->rt, x->md, NULL}, it, &it->vals[v], name, &o))
@@ -174,6 +227,18 @@ static int item_eval(ectx *x, const vg__item *it)
             return 0;
     }
     return 1;
+}
+
+static int item_eval(ectx *x, const vg__item *it)
+{
+    vg__str name = {NULL, 0};
+    uint32_t h = 0;
+    if (it->field) { /* the item's own name unless the route renames it */
+        name = x->rt && x->rt->n_map ? vg__route_field(x->rt, it->field, it->flen)
+                                     : (vg__str){it->field, it->flen};
+        h = name.ptr == it->field ? it->fhash : vg__hash_lower(name.ptr, name.len);
+    }
+    return it->any && !x->why ? item_quick(x, it, name, h) : item_listed(x, it, name, h);
 }
 
 static int search_eval(ectx *x, const vg__search *s)

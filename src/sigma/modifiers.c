@@ -535,6 +535,7 @@ static void to_pattern(vg__cctx *c, const wval *w, int cased, vg__pattern *p)
         p->kind = head && tail ? PK_CONTAINS : head ? PK_SUFFIX : tail ? PK_PREFIX : PK_EXACT;
     }
     p->cased = (uint8_t)cased;
+    p->stars = (uint8_t)(inner && !memchr(s, VG_GLOB_ONE, n));
     p->text = cased ? vg__arena_strndup(c->t->arena, mid, mlen)
                     : vg__arena_strlower(c->t->arena, mid, mlen);
     p->len = mlen;
@@ -702,6 +703,7 @@ int vg__mods_compile_values(vg__cctx *c, const vg__mods *m, const vg__ynode *val
 {
     it->all = (uint8_t)HAS(m, M_ALL);
     it->neq = (uint8_t)HAS(m, M_NEQ);
+    it->fhash = it->field ? vg__hash_lower(it->field, it->flen) : 0;
     if (HAS(m, M_EXISTS)) {
         int b;
         if (!vg__yaml_is_bool(val, &b))
@@ -777,6 +779,7 @@ int vg__mods_compile_values(vg__cctx *c, const vg__mods *m, const vg__ynode *val
     if (vals.len)
         memcpy(it->vals, vals.ptr, vals.len * sizeof *it->vals);
     it->n = vals.len;
+    it->any = (uint8_t)(!it->all && !(it->n == 1 && it->vals[0].kind == VK_NULL));
     vg__vec_free(&vals);
     return 0;
 }

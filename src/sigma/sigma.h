@@ -52,6 +52,7 @@ typedef enum { TP_NONE, TP_MINUTE, TP_HOUR, TP_DAY, TP_WEEK, TP_MONTH, TP_YEAR }
 typedef struct vg__pattern {
     uint8_t kind;     /* vg__pkind */
     uint8_t cased;    /* compare case-sensitively */
+    uint8_t stars;    /* PK_GLOB with no `?`: matched piece by piece (value.c) */
     const char *text; /* lower-cased unless cased */
     size_t len;
 } vg__pattern;
@@ -81,10 +82,12 @@ typedef struct vg__value {
 typedef struct vg__item {
     const char *field; /* NULL for keywords */
     size_t flen;
+    uint32_t fhash;   /* vg__hash_lower(field), for the event's table of names */
     const char *mods; /* "|contains|all" as written, for explanations */
     uint8_t all;      /* AND over values */
     uint8_t neq;      /* field must exist and match none of the values */
     int8_t exists;    /* -1: no exists check; 0/1: field must be absent/present */
+    uint8_t any;      /* an OR of values, no `exists` or null test: decided field by field */
     vg__value *vals;
     size_t n;
     const struct vg__vset *set; /* a long list's plain values in hash tables, or NULL */
@@ -215,6 +218,10 @@ int vg__sigma_add_buffer(vg__ctarget *t, const char *buf, size_t len, const char
 /* value.c */
 int vg__value_match(const vg__value *v, vg__str text, vg__str lower, const vg_event *ev,
                     const vg__route *rt, pcre2_match_data *md);
+/* Does a field's text (and its fold, lower) match one of the item's values: its value set
+ * first, if it has one, then the values left out of the set, in any order? */
+int vg__item_hit(const vg__item *it, vg__str text, vg__str lower, const vg_event *ev,
+                 const vg__route *rt, pcre2_match_data *md);
 /* Items whose OR list has at least VG_VSET_MIN plain values (not cased, no wildcards: equals,
  * startswith, endswith) get a vg__vset: the folded values in one hash table, probed once per
  * distinct value length; the item's other values are kept in a short list to check one by one.
@@ -233,6 +240,11 @@ int vg__vset_build(vg__arena *a, vg__item *it);
 /* Does folded text low equal, start or end with one of the set's values? */
 int vg__vset_hit(const vg__vset *s, vg__str low);
 int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int cased);
+/* The first place of needle nd (nn bytes) in h (hn bytes), or NULL; h itself when nn is 0.
+ * Candidates are the places whose first and last bytes match (sixteen places per SSE2 step,
+ * never reading outside h), then compared whole: for the short needles and values of rules,
+ * where glibc's memmem spends its time setting up. */
+const char *vg__find(const char *h, size_t hn, const char *nd, size_t nn);
 /* The runs of plain text in the top-level concatenation of regular expression re (n bytes),
  * folded to lower case and in order: every match contains them in that order, without
  * overlap. Nothing for an expression with a top-level `|` or extended syntax ((?x)); with

@@ -15,11 +15,14 @@
  * field's folded text for each distinct value length, the hash of a prefix (suffix) grown byte
  * by byte from the shorter one, so that hundreds of values cost one pass over the text.
  */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE /* memmem, memrchr */
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sigma.h"
 
@@ -63,6 +66,120 @@ int vg__glob_match(const char *pat, size_t plen, const char *s, size_t n, int ca
     return p == plen;
 }
 
+/* ---------------------------------------------------------------- substring search */
+
+/* Do the n bytes at a and b agree? Up to sixteen bytes in two words that may overlap. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t a0, b0, a1, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
+#if defined(__SSE2__)
+/* The needle at the positions of bit mask m (bit k: position base + k), first one first. */
+static inline const char *check_block(const char *h, size_t base, unsigned m, const char *nd,
+                                      size_t nn)
+{
+    for (; m; m &= m - 1) {
+        const char *at = h + base + (size_t)__builtin_ctz(m);
+        if (same_bytes(at, nd, nn))
+            return at;
+    }
+    return NULL;
+}
+
+/* Positions base .. base + 15 whose byte is f and whose byte nn - 1 further on is l. */
+static inline unsigned block_mask(const char *h, size_t base, size_t nn, __m128i f, __m128i l)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(h + base));
+    __m128i z = _mm_loadu_si128((const __m128i *)(const void *)(h + base + nn - 1));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(z, l)));
+}
+#endif
+
+const char *vg__find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+    if (nn == 0)
+        return h;
+    if (nn > hn)
+        return NULL;
+    if (nn == 1)
+        return memchr(h, nd[0], hn);
+    size_t np = hn - nn + 1; /* the positions the needle can start at */
+#if defined(__SSE2__)
+    if (hn >= 16) {
+        __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[nn - 1]);
+        size_t i = 0;
+        const char *hit;
+        for (; i + 16 <= np; i += 16)
+            if ((hit = check_block(h, i, block_mask(h, i, nn, f, l), nd, nn)))
+                return hit;
+        if (i == np)
+            return NULL;
+        if (np >= 16) /* the last sixteen positions again, those before i already done */
+            return check_block(h, np - 16,
+                               block_mask(h, np - 16, nn, f, l) & (~0u << (i + 16 - np)), nd, nn);
+        /* fewer than sixteen positions: their first bytes are at the start of the text and
+         * their last bytes at its end, sixteen bytes each */
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)h);
+        __m128i z = _mm_loadu_si128((const __m128i *)(const void *)(h + hn - 16));
+        unsigned ma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, f));
+        unsigned mz = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(z, l));
+        return check_block(h, 0, ma & (mz >> (16 - np)) & ((1u << np) - 1), nd, nn);
+    }
+#endif
+    char first = nd[0], last = nd[nn - 1];
+    for (size_t p = 0; p < np; p++)
+        if (h[p] == first && h[p + nn - 1] == last && same_bytes(h + p, nd, nn))
+            return h + p;
+    return NULL;
+}
+
+/* A glob whose only wildcard is `*`: its text before the first star is a prefix, its text after
+ * the last a suffix, and each piece between them is found leftmost after the one before (the
+ * leftmost place leaves the most room for the rest, so this is exact). */
+static int stars_match(const char *pat, size_t plen, const char *s, size_t n)
+{
+    const char *first = memchr(pat, VG_GLOB_STAR, plen), *last = memrchr(pat, VG_GLOB_STAR, plen);
+    size_t head = (size_t)(first - pat), tail = (size_t)(pat + plen - last - 1);
+    if (head + tail > n || !same_bytes(pat, s, head) || !same_bytes(last + 1, s + n - tail, tail))
+        return 0;
+    size_t at = head, end = n - tail;
+    for (const char *p = first + 1; p < last;) {
+        const char *q = memchr(p, VG_GLOB_STAR, (size_t)(last - p) + 1);
+        size_t len = (size_t)(q - p);
+        if (len) {
+            const char *hit = vg__find(s + at, end - at, p, len);
+            if (!hit)
+                return 0;
+            at = (size_t)(hit - s) + len;
+        }
+        p = q + 1;
+    }
+    return 1;
+}
+
 /* t is the field's text, low the same text folded to lower case (patterns that are not
  * `cased` are folded at compile time, so both sides compare byte for byte). */
 static int pattern_match(const vg__pattern *pt, vg__str t, vg__str low)
@@ -76,9 +193,10 @@ static int pattern_match(const vg__pattern *pt, vg__str t, vg__str low)
     case PK_SUFFIX:
         return s.len >= pt->len && memcmp(pt->text, s.ptr + s.len - pt->len, pt->len) == 0;
     case PK_CONTAINS:
-        return pt->len == 0 || (s.len >= pt->len && memmem(s.ptr, s.len, pt->text, pt->len));
+        return pt->len == 0 || vg__find(s.ptr, s.len, pt->text, pt->len);
     default:
-        return vg__glob_match(pt->text, pt->len, s.ptr, s.len, 1);
+        return pt->stars ? stars_match(pt->text, pt->len, s.ptr, s.len)
+                         : vg__glob_match(pt->text, pt->len, s.ptr, s.len, 1);
     }
 }
 
@@ -372,8 +490,7 @@ static int runs_in_order(const vg__value *v, vg__str low)
     size_t at = 0;
     for (uint32_t r = 0; r < v->n_runs; r++) {
         const vg__str *run = &v->runs[r];
-        const char *p = run->len == 1 ? memchr(low.ptr + at, run->ptr[0], low.len - at)
-                                      : memmem(low.ptr + at, low.len - at, run->ptr, run->len);
+        const char *p = vg__find(low.ptr + at, low.len - at, run->ptr, run->len);
         if (!p)
             return 0;
         at = (size_t)(p - low.ptr) + run->len;
@@ -515,9 +632,10 @@ static int cidr_match(const vg__value *v, vg__str t)
 static int fieldref_match(const vg__value *v, vg__str t, const vg_event *ev, const vg__route *rt)
 {
     vg__str name = vg__route_field(rt, v->pat.text, v->pat.len);
-    for (size_t i = 0; i < ev->n; i++) {
-        const vg__field *f = &ev->fields[i];
-        if (!vg__str_ieq(vg__field_name(ev, f), name) || f->type == VG_VAL_NULL)
+    uint32_t h = vg__hash_lower(name.ptr, name.len);
+    for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
+        const vg__field *f = &ev->fields[i - 1];
+        if (f->nhash != h || f->type == VG_VAL_NULL || !vg__str_ieq(vg__field_name(ev, f), name))
             continue;
         vg__str o = vg__field_value(ev, f);
         int cased = v->pat.cased;
@@ -546,8 +664,8 @@ static int fieldref_match(const vg__value *v, vg__str t, const vg_event *ev, con
     return 0;
 }
 
-int vg__value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *ev,
-                    const vg__route *rt, pcre2_match_data *md)
+static int value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *ev,
+                       const vg__route *rt, pcre2_match_data *md)
 {
     double x;
     switch (v->kind) {
@@ -583,4 +701,31 @@ int vg__value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *
     default:
         return 0;
     }
+}
+
+int vg__value_match(const vg__value *v, vg__str t, vg__str low, const vg_event *ev,
+                    const vg__route *rt, pcre2_match_data *md)
+{
+    return v->kind == VK_STRING ? pattern_match(&v->pat, t, low)
+                                : value_match(v, t, low, ev, rt, md);
+}
+
+int vg__item_hit(const vg__item *it, vg__str t, vg__str low, const vg_event *ev,
+                 const vg__route *rt, pcre2_match_data *md)
+{
+    const vg__value *vals = it->vals, *const *rest = NULL;
+    size_t n = it->n;
+    if (it->set) {
+        if (vg__vset_hit(it->set, low))
+            return 1;
+        rest = it->set->rest;
+        n = it->set->n_rest;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const vg__value *v = rest ? rest[k] : &vals[k];
+        if (v->kind == VK_STRING ? pattern_match(&v->pat, t, low)
+                                 : value_match(v, t, low, ev, rt, md))
+            return 1;
+    }
+    return 0;
 }

@@ -170,6 +170,158 @@ static void test_glob_case(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* substring search (vg__find) and globs of stars only                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The first place of nd in h, byte by byte. */
+static const char *find_ref(const char *h, size_t hn, const char *nd, size_t nn)
+{
+    for (size_t p = 0; p + nn <= hn; p++)
+        if (memcmp(h + p, nd, nn) == 0)
+            return h + p;
+    return NULL;
+}
+
+/* vg__find on copies of exactly hn and nn bytes (so that ASan sees a read past either) finds
+ * what the reference finds; returns the offset found or -1. */
+static long assert_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+    char *hc = malloc(hn ? hn : 1), *nc = malloc(nn ? nn : 1);
+    assert_true(hc && nc);
+    memcpy(hc, h, hn);
+    memcpy(nc, nd, nn);
+    const char *want = nn ? find_ref(hc, hn, nc, nn) : hc, *got = vg__find(hc, hn, nc, nn);
+    if (got != want)
+        fail_msg("vg__find: haystack %zu bytes, needle %zu bytes: offset %ld, want %ld", hn, nn,
+                 got ? (long)(got - hc) : -1L, want ? (long)(want - hc) : -1L);
+    free(hc);
+    free(nc);
+    return want ? (long)(want - hc) : -1L;
+}
+
+/* Needles of 1..20 bytes (letters, NUL, bytes >= 0x80) at every offset of haystacks of 0..40
+ * bytes, around the 16-byte steps: in a filler the needle does not contain, in a run of its
+ * first byte (every place a candidate), and among near misses (first and last bytes right, a
+ * middle byte wrong); and the same haystacks without the needle. */
+static void test_find_every_offset(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'a', 'b', '\0', (char)0xe9, 'c', (char)0x80, '.', (char)0xff};
+    char h[64], nd[32], miss[32];
+    for (size_t nn = 1; nn <= 20; nn++) {
+        for (size_t i = 0; i < nn; i++)
+            nd[i] = alpha[(i * 5 + nn) % sizeof alpha];
+        memcpy(miss, nd, nn);
+        if (nn >= 3)
+            miss[nn / 2] = 'z';
+        for (size_t hn = 0; hn <= 40; hn++) {
+            for (int fill = 0; fill < 3; fill++) {
+                for (size_t i = 0; i < hn; i++)
+                    h[i] = fill == 0 ? 'x' : fill == 1 ? nd[0] : miss[i % nn];
+                long none = assert_find(h, hn, nd, nn); /* the filler alone */
+                if (fill == 0)
+                    assert_int_equal(none, -1);
+                char base[64];
+                memcpy(base, h, hn);
+                for (size_t off = 0; off + nn <= hn; off++) {
+                    memcpy(h, base, hn);
+                    memcpy(h + off, nd, nn);
+                    long at = assert_find(h, hn, nd, nn);
+                    assert_true(at >= 0 && (size_t)at <= off);
+                    if (fill == 0)
+                        assert_int_equal(at, (long)off);
+                }
+            }
+        }
+    }
+}
+
+/* Repeated prefixes, an empty needle, needles longer than the haystack, and random haystacks
+ * over a small alphabet (many candidates) with needles taken from them or made up. */
+static void test_find_cases(void **state)
+{
+    (void)state;
+    assert_int_equal(assert_find("aaaaaaaaaaaaaaaaaaaaaaab", 24, "aaab", 4), 20);
+    assert_int_equal(assert_find("abababababababababababac", 24, "ababac", 6), 18);
+    assert_int_equal(assert_find("aaaaaaaaaaaaaaaaaaaaaaaa", 24, "aaab", 4), -1);
+    assert_int_equal(assert_find("a\0b\0c", 5, "\0c", 2), 3);
+    assert_int_equal(assert_find("abc", 3, "", 0), 0);
+    assert_int_equal(assert_find("", 0, "", 0), 0);
+    assert_int_equal(assert_find("abc", 3, "abcd", 4), -1);
+    assert_int_equal(assert_find("", 0, "a", 1), -1);
+    static const char alpha[] = {'a', 'b', '\0', (char)0xe9};
+    uint32_t r = 12345;
+    char h[80], nd[24];
+    for (int k = 0; k < 20000; k++) {
+        r = r * 1103515245u + 12345u;
+        size_t hn = (r >> 8) % 72, nn = 1 + (r >> 20) % 20;
+        for (size_t i = 0; i < hn; i++) {
+            r = r * 1103515245u + 12345u;
+            h[i] = alpha[(r >> 16) % sizeof alpha];
+        }
+        r = r * 1103515245u + 12345u;
+        if ((r >> 16) % 2 && nn <= hn) { /* a piece of the haystack */
+            memcpy(nd, h + (r >> 18) % (hn - nn + 1), nn);
+        } else {
+            for (size_t i = 0; i < nn; i++) {
+                r = r * 1103515245u + 12345u;
+                nd[i] = alpha[(r >> 16) % sizeof alpha];
+            }
+        }
+        assert_find(h, hn, nd, nn);
+    }
+}
+
+/* A glob of stars only is matched piece by piece (value.c); it decides as the general glob
+ * matcher does, for every pattern of up to six bytes of `a`, `b` and `*` (with a star) against
+ * every text of up to seven bytes of `a` and `b`. */
+static void test_glob_stars_pieces(void **state)
+{
+    (void)state;
+    vg__value v = {.kind = VK_STRING, .pat = {.kind = PK_GLOB, .cased = 1, .stars = 1}};
+    char pat[8], text[8];
+    static const char pc[] = {'a', 'b', VG_GLOB_STAR};
+    for (size_t pl = 1; pl <= 6; pl++) {
+        size_t np = 1;
+        for (size_t i = 0; i < pl; i++)
+            np *= 3;
+        for (size_t pi = 0; pi < np; pi++) {
+            int star = 0;
+            for (size_t i = 0, x = pi; i < pl; i++, x /= 3)
+                star |= (pat[i] = pc[x % 3]) == VG_GLOB_STAR;
+            if (!star)
+                continue;
+            v.pat.text = pat;
+            v.pat.len = pl;
+            for (size_t tl = 0; tl <= 7; tl++)
+                for (size_t ti = 0; ti < (1u << tl); ti++) {
+                    for (size_t i = 0; i < tl; i++)
+                        text[i] = (ti >> i) & 1 ? 'b' : 'a';
+                    vg__str t = {text, tl};
+                    if (vg__value_match(&v, t, t, NULL, NULL, NULL) !=
+                        vg__glob_match(pat, pl, text, tl, 1))
+                        fail_msg("stars glob %zu bytes (#%zu) on text #%zu of %zu bytes", pl, pi,
+                                 ti, tl);
+                }
+        }
+    }
+    /* compiled values: stars only when the glob has no `?` */
+    static const struct {
+        const char *value;
+        int stars;
+    } c[] = {{"'a*b'", 1}, {"'a*b*c?d'", 0}, {"'a?b'", 0}, {"'*a*b*'", 1}};
+    for (size_t i = 0; i < VG_ARRAY_LEN(c); i++) {
+        vg_diags *d = vg_diags_new();
+        vg_ruleset *rs = compile_item("F", c[i].value, d);
+        const vg__item *it = first_item(rs);
+        assert_int_equal(it->vals[0].pat.kind, PK_GLOB);
+        assert_int_equal(it->vals[0].pat.stars, c[i].stars);
+        vg_ruleset_free(rs);
+        vg_diags_free(d);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* encodings and expansions                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -1372,6 +1524,9 @@ int main(void)
         cmocka_unit_test(test_base64_strings),
         cmocka_unit_test(test_values_that_vanish),
         cmocka_unit_test(test_utf16_bytes),
+        cmocka_unit_test(test_find_every_offset),
+        cmocka_unit_test(test_find_cases),
+        cmocka_unit_test(test_glob_stars_pieces),
         cmocka_unit_test(test_vset_suffixes),
         cmocka_unit_test(test_vset_prefixes),
         cmocka_unit_test(test_vset_equals),
