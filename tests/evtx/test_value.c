@@ -285,6 +285,22 @@ static void test_guid_and_times(void **state)
         same(VG__EVTX_T_GUID, b, 16);
         same(VG__EVTX_T_SYSTIME, b, 16);
     }
+    /* SYSTEMTIMEs with fields about their ranges: years about 1000 and 9999, fields about 64
+     * and 100, milliseconds about 1000 (value.c writes the common form in one step) */
+    for (int i = 0; i < 20000; i++) {
+        static const uint16_t years[] = {999, 1000, 1601, 2024, 9999, 10000};
+        uint16_t f[8] = {i % 2 ? years[rnd() % 6] : (uint16_t)(990 + rnd() % 9100),
+                         (uint16_t)(rnd() % 14),
+                         (uint16_t)(rnd() % 7),
+                         (uint16_t)(rnd() % 33),
+                         (uint16_t)(rnd() % (i % 3 ? 25 : 110)),
+                         (uint16_t)(rnd() % (i % 3 ? 61 : 110)),
+                         (uint16_t)(rnd() % (i % 3 ? 62 : 110)),
+                         (uint16_t)(rnd() % (i % 5 ? 1000 : 1100))};
+        for (int k = 0; k < 8; k++)
+            put_le(b + 2 * k, f[k], 2);
+        same(VG__EVTX_T_SYSTIME, b, 16);
+    }
     static const uint64_t ft[] = {0,
                                   1,
                                   9,
@@ -295,6 +311,8 @@ static void test_guid_and_times(void **state)
                                   116444735999999999ull,
                                   132012345678901234ull,
                                   2650467743999999999ull, /* 9999-12-31 */
+                                  2650467744000000000ull, /* 10000-01-01 */
+                                  94354848000000000ull,   /* 1900-01-01 */
                                   UINT64_MAX,
                                   UINT64_MAX - 1};
     for (size_t i = 0; i < VG_ARRAY_LEN(ft) + 20000; i++) {
@@ -347,9 +365,10 @@ static void test_utf16(void **state)
 {
     (void)state;
     uint8_t p[2 * 64];
-    /* one special unit at every position of runs of ASCII up to 20 units long */
+    /* one special unit at every position of runs of ASCII up to 40 units long
+     * (two blocks of sixteen and more) */
     static const uint16_t special[] = {0, 0x7f, 0x80, 0xd83d, 0xde00, 0xd800, 0xdfff, 0xffff};
-    for (size_t n = 0; n <= 20; n++) {
+    for (size_t n = 0; n <= 40; n++) {
         for (size_t at = 0; at <= n; at++) {
             for (size_t s = 0; s < VG_ARRAY_LEN(special); s++) {
                 units(p, n, 0);
