@@ -11,7 +11,8 @@
  * 2. Required literals ("atoms", after YARA). For every entry we derive up to four groups of
  *    (field, literal) such that the rule cannot match unless each group has a literal that
  *    occurs, ignoring case, in its field of the event. The derivation follows the condition
- *    tree: a value gives its longest wildcard-free run; an item (field: values) is an OR over
+ *    tree: a value gives its longest wildcard-free run (nothing when it is one byte and not
+ *    the whole value); an item (field: values) is an OR over
  *    its values, or for `all` the best single written value; a map (AND of items), `and` and
  *    `all of` keep the groups of every side (the most selective four); a search (OR of maps),
  *    `or` and `1 of` keep, for each group of one side, its union with the other side's best
@@ -304,7 +305,11 @@ static int regex_atom(const vg__value *v, uint32_t field, atom *out)
 
 /* The longest run of a pattern without wildcards (pattern text is already folded), and
  * whether it must be at the start or end of the value: an exact value's run is the whole
- * value, a prefix's starts it, a suffix's ends it, a glob's may do either. */
+ * value, a prefix's starts it, a suffix's ends it, a glob's may do either. A run shorter than
+ * VG_INDEX_MIN_RUN gives nothing unless it is the whole value (looked up, not scanned): over
+ * the shared events, dropping the one-byte literals (' ', '?', '<', digits) cut the
+ * Vectorscan work by more than the few extra candidates cost; dropping two-byte ones too
+ * made evaluation cost more than the scans saved. */
 static int value_atom(const vg__value *v, uint32_t field, atom *out)
 {
     if (v->kind == VK_REGEX)
@@ -334,6 +339,8 @@ static int value_atom(const vg__value *v, uint32_t field, atom *out)
         anchor |= VG_ANCHOR_START;
     if (best_at + best == n && (kind == PK_EXACT || kind == PK_SUFFIX || kind == PK_GLOB))
         anchor |= VG_ANCHOR_END;
+    if (best < VG_INDEX_MIN_RUN && anchor != (VG_ANCHOR_START | VG_ANCHOR_END))
+        return 0; /* a single byte is in most values: scanning for it costs more than it saves */
     *out = (atom){field, p + best_at, (uint32_t)best, anchor};
     return 1;
 }
@@ -813,20 +820,22 @@ static int invert(vg__index *ix)
 }
 
 /* Per candidate list, the fields its entries have literals for and, of those, the fields they
- * have literals to scan for (not only whole values); and the field ids by name hash. */
+ * have literals to scan for (not only whole values), and a filter of the former's name hashes;
+ * and the field ids by name hash. */
 static int field_sets(builder *b)
 {
     vg__index *ix = b->ix;
     const lit *lits = b->lits.ptr;
     ix->fwords = (ix->n_fields + 63) / 64;
     ix->fbits = calloc(((size_t)ix->n_lists + 1) * 2 * ix->fwords + 1, sizeof *ix->fbits);
+    ix->fbloom = calloc(((size_t)ix->n_lists + 1) * VG_INDEX_BLOOM_WORDS, sizeof *ix->fbloom);
     uint32_t cap = 16;
     while (cap < 2 * ix->n_fields)
         cap *= 2;
     ix->fslot = calloc(cap, sizeof *ix->fslot);
     ix->lit_len = malloc(((size_t)ix->n_literals + 1) * sizeof *ix->lit_len);
     ix->lit_anchor = malloc((size_t)ix->n_literals + 1);
-    if (!ix->fbits || !ix->fslot || !ix->lit_len || !ix->lit_anchor)
+    if (!ix->fbits || !ix->fbloom || !ix->fslot || !ix->lit_len || !ix->lit_anchor)
         return VG_ERR_NOMEM;
     for (uint32_t l = 0; l < ix->n_literals; l++) {
         ix->lit_len[l] = lits[l].len;
@@ -844,9 +853,12 @@ static int field_sets(builder *b)
         for (uint32_t k = 0; k < en->n_keys; k++) {
             uint32_t row = en->keys[k] == VG_KEY_ALWAYS ? ix->n_lists : en->keys[k];
             uint64_t *bits = ix->fbits + (size_t)row * 2 * ix->fwords;
+            uint64_t *bloom = ix->fbloom + (size_t)row * VG_INDEX_BLOOM_WORDS;
             for (uint32_t a = 0; a < en->n_atoms; a++) {
-                uint32_t f = lits[en->atoms[a]].field;
+                uint32_t f = lits[en->atoms[a]].field, h = vg__index_field(ix, f)->hash;
                 bits[f / 64] |= 1ull << (f % 64);
+                h %= 64 * VG_INDEX_BLOOM_WORDS;
+                bloom[h / 64] |= 1ull << (h % 64);
                 if (!whole(ix, &lits[en->atoms[a]]))
                     bits[ix->fwords + f / 64] |= 1ull << (f % 64);
             }
@@ -930,6 +942,7 @@ void vg__index_free(vg__index *ix)
         hs_free_database(vg__index_field(ix, f)->db);
     hs_free_database(ix->any_db);
     free(ix->fbits);
+    free(ix->fbloom);
     free(ix->fslot);
     free(ix->lit_len);
     free(ix->lit_anchor);

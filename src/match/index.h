@@ -41,6 +41,11 @@ typedef struct vg__entry {
  * scanned. */
 #define VG_WHOLE_MAX_LEN 255
 
+#define VG_INDEX_BLOOM_WORDS 16
+
+/* Wildcard-free runs shorter than this (other than whole values) are not required literals. */
+#define VG_INDEX_MIN_RUN 2
+
 /* Field names the index knows (rules' mapped fields and route fields), lower-cased. */
 typedef struct vg__ifield {
     const char *name;
@@ -96,6 +101,10 @@ struct vg__index {
      * those fields are scanned) */
     uint64_t *fbits;
     uint32_t fwords;
+    /* per candidate list, VG_INDEX_BLOOM_WORDS words: bit (hash % their bits) set for the name
+     * hash of each field of the list's first set (fbits), so that most event fields no list
+     * of the event wants are passed over without a lookup */
+    uint64_t *fbloom;
     /* whole-value literals by vg__whole_key (open addressing; key 0: empty) and their ids */
     uint64_t *wkey;
     uint32_t *wlit;

@@ -45,7 +45,8 @@ struct vg__mscratch {
     uint32_t *cand;
     size_t cand_cap;
     uint64_t *want; /* the union of this event's lists' field sets (fbits): to look at, to scan */
-    const vg_event *ev;      /* the event being scanned, for on_keyword */
+    uint64_t bloom[VG_INDEX_BLOOM_WORDS]; /* the union of their name hash filters */
+    const vg_event *ev;                   /* the event being scanned, for on_keyword */
     unsigned long long vlen; /* length of the value being scanned, for anchored literals */
     const vg__index *ix;
 };
@@ -372,12 +373,16 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     /* the fields worth scanning: those some entry of these lists has literals for */
     uint32_t words = 2 * ix->fwords;
     memset(s->want, 0, words * sizeof *s->want);
+    memset(s->bloom, 0, sizeof s->bloom);
     for (int k = 0; k < nk; k++) {
         uint32_t list = keys[k] == VG_KEY_ALWAYS ? ix->n_lists : keys[k];
         s->list_gen[list] = s->gen;
         const uint64_t *row = ix->fbits + (size_t)list * words;
         for (uint32_t w = 0; w < words; w++)
             s->want[w] |= row[w];
+        const uint64_t *bloom = ix->fbloom + (size_t)list * VG_INDEX_BLOOM_WORDS;
+        for (int w = 0; w < VG_INDEX_BLOOM_WORDS; w++)
+            s->bloom[w] |= bloom[w];
     }
     /* the literals present in those fields */
     s->n_hits = 0;
@@ -388,7 +393,8 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     const uint64_t *scan = s->want + ix->fwords;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];
-        if (f->type == VG_VAL_NULL || !f->vlen)
+        uint32_t b = f->nhash % (64 * VG_INDEX_BLOOM_WORDS);
+        if (!(s->bloom[b / 64] >> (b % 64) & 1) || f->type == VG_VAL_NULL || !f->vlen)
             continue;
         uint32_t id = wanted_field(ix, s->want, ev, f);
         if (id != UINT32_MAX)

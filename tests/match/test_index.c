@@ -107,8 +107,8 @@ static const char re_rules[] =
  * literals fewer rules use than the Image and ParentImage ones), so the others must still be
  * checked; a field is scanned only
  * when its value is as long as its shortest literal to scan for and some rule routed to the
- * event has such a literal in it (whole values are looked up either way); keywords are
- * scanned over all values laid end to end. */
+ * event has such a literal in it (whole values are looked up either way); a one-byte literal
+ * is not required at all; keywords are scanned over all values laid end to end. */
 static const char trig_rules[] =
     "title: common1\nid: 00000000-0000-0000-0000-000000000021\n"
     "logsource: {category: process_creation, product: windows}\n"
@@ -147,7 +147,12 @@ static const char trig_rules[] =
     "---\n"
     "title: kw\nid: 00000000-0000-0000-0000-000000000028\n"
     "logsource: {product: windows}\n"
-    "detection:\n  k: ['mimikatz']\n  condition: k\n";
+    "detection:\n  k: ['mimikatz']\n  condition: k\n"
+    "---\n"
+    "title: onebyte\nid: 00000000-0000-0000-0000-000000000029\n"
+    "logsource: {category: process_creation, product: windows}\n"
+    "detection:\n  a: {CurrentDirectory|contains: '<'}\n  b: {CurrentDirectory|endswith: 'q'}\n"
+    "  condition: a or b\n";
 
 typedef struct hits {
     char ids[16][40];
@@ -301,7 +306,7 @@ static void test_regex_runs(void **state)
 static void test_triggers(void **state)
 {
     (void)state;
-    vg_ruleset *rs = load(trig_rules, sizeof trig_rules - 1, "trig.yml", 8);
+    vg_ruleset *rs = load(trig_rules, sizeof trig_rules - 1, "trig.yml", 9);
 #define IMG "\"Image\":\"c:\\\\windows\\\\system32\\\\x.exe\","
     /* every group found: the trigger (CommandLine), Image and ParentImage */
     check(rs, "{" SYS IMG "\"CommandLine\":\"a zebra\",\"ParentImage\":\"c:\\\\explorer.exe\"}",
@@ -342,6 +347,10 @@ static void test_triggers(void **state)
     /* keywords: inside one value only, not across the boundary of two */
     check(rs, "{" SYS "\"Description\":\"x mimi\",\"Product\":\"katz y\"}", "");
     check(rs, "{" SYS "\"Description\":\"x\",\"Product\":\"MIMIKATZ\"}", "kw");
+    /* a one-byte literal is not required (the rule is evaluated whenever routed here) */
+    check(rs, "{" SYS "\"CurrentDirectory\":\"c:\\\\a<b\"}", "onebyte");
+    check(rs, "{" SYS "\"CurrentDirectory\":\"Q\"}", "onebyte");
+    check(rs, "{" SYS "\"CurrentDirectory\":\"c:\\\\x\"}", "");
     /* the routing fields are found whatever the case of their names */
     check(rs,
           "{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EVENTID\":1,"
