@@ -3,9 +3,12 @@
  *
  * For each routing branch whose conditions the event meets, the condition tree is evaluated
  * with short-circuiting; search identifiers are evaluated on demand. A field item looks up
- * every occurrence of its (mapped) field name; keywords look at every field. An item with a
- * long list of plain values probes its value set (vg__vset_hit) instead of trying each value,
- * except when explaining, which names the first value that matched. Then each filter
+ * every occurrence of its (mapped) field name in the event's table of names by hash (the hash
+ * of an unmapped name is kept with the item); keywords look at every field. An item that is
+ * an OR of its values is decided occurrence by occurrence, the first hit ending it; an item
+ * with a long list of plain values probes its value set (vg__vset_hit) instead of trying each
+ * value. Explaining goes value by value through the list of occurrences, naming the first
+ * value that matched, as do `all`, `exists` and null items. Then each filter
  * that applies to the rule is evaluated the same way, and a matching filter suppresses the
  * match. With an explanation buffer the same walk records which branch, identifiers, fields
  * and values decided the result.

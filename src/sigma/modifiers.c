@@ -597,6 +597,9 @@ static int regex_value(vg__cctx *c, const vg__mods *m, const vg__ynode *v, vg__v
     }
     *slot = out->re;
     pcre2_jit_compile(out->re, PCRE2_JIT_COMPLETE);
+    /* every match is at least this many characters (so bytes) long; 0 when not known */
+    if (pcre2_pattern_info(out->re, PCRE2_INFO_MINLENGTH, &out->re_minlen) != 0)
+        out->re_minlen = 0;
     out->kind = VK_REGEX;
     return vg__regex_runs(c->t->arena, v->str, v->len, HAS(m, M_RE_I), &out->runs, &out->n_runs,
                           &out->runs_decide);

@@ -72,6 +72,7 @@ typedef struct vg__value {
     vg__str *runs;
     uint32_t n_runs;
     uint8_t runs_decide; /* the expression is only runs and `.*` gaps (see printable()) */
+    uint32_t re_minlen;  /* VK_REGEX: PCRE2_INFO_MINLENGTH, no match in a shorter value */
     double num;          /* VK_NUMBER */
     uint8_t ip[16];      /* VK_CIDR */
     uint8_t family;      /* 4 or 6 */

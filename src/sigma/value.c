@@ -2,14 +2,20 @@
  * value.c - matching one compiled Sigma value against one field value.
  *
  * Strings compare case-insensitively (ASCII folding; patterns are folded once at compile time,
- * field text is folded byte by byte while comparing) unless the rule says `cased`. A glob
- * pattern is matched iteratively, backtracking only to the last `*`, so the cost is
- * O(pattern x text) in the worst case and needs no recursion; `?` consumes one UTF-8 character.
+ * field text once per event) unless the rule says `cased`. Substrings (contains, the pieces of
+ * a glob, the runs of a regular expression) are found by vg__find: the places whose first and
+ * last bytes are the needle's, sixteen at a time (SSE2), each then compared whole; glibc's
+ * memmem spent more on setting up than on searching these short needles and values. A glob
+ * whose only wildcard is `*` is matched piece by piece; other globs iteratively, backtracking
+ * only to the last `*`, so the cost is O(pattern x text) in the worst case and needs no
+ * recursion; `?` consumes one UTF-8 character.
  * Numbers are parsed from the field text (decimal, or hexadecimal with 0x); time parts are
  * read from "YYYY-MM-DD[ T]HH:MM[:SS...]" timestamps. CIDR checks parse the field as IPv4 or
- * IPv6 text. A regular expression is run only when the runs of plain text its matches must
- * contain (vg__regex_runs, derived once at compile time) are all in the folded value, in
- * order: a few memchr/memmem calls instead of a PCRE2 match that would fail anyway.
+ * IPv6 text. A regular expression is run only when the value is as long as its shortest match
+ * (PCRE2_INFO_MINLENGTH) and the runs of plain text its matches must contain (vg__regex_runs,
+ * derived once at compile time) are all in the folded value, in order: a few vg__find calls
+ * instead of a PCRE2 match that would fail anyway. vg__item_hit tries an item's values on one
+ * field value (its value set first), the string matches inline.
  * A long list of plain values (equals, startswith, endswith; not cased, no wildcards) is also
  * compiled into a value set: one open-addressing table of the folded values, probed with the
  * field's folded text for each distinct value length, the hash of a prefix (suffix) grown byte
@@ -672,7 +678,7 @@ static int value_match(const vg__value *v, vg__str t, vg__str low, const vg_even
     case VK_STRING:
         return pattern_match(&v->pat, t, low);
     case VK_REGEX:
-        if (!runs_in_order(v, low))
+        if (t.len < v->re_minlen || !runs_in_order(v, low))
             return 0;
         if (v->runs_decide && printable(low))
             return 1;

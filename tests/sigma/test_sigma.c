@@ -321,6 +321,46 @@ static void test_glob_stars_pieces(void **state)
     }
 }
 
+/* A regular expression is not run on a value shorter than its shortest match
+ * (PCRE2_INFO_MINLENGTH, in characters): the values around that length decide as PCRE2 does,
+ * also with multi-byte characters. */
+static void test_regex_minlen(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *re;
+        uint32_t minlen;
+        const char *text;
+        int want;
+    } c[] = {
+        {"'\\s[a-f]{4}\\s'", 6, " abcd ", 1},
+        {"'\\s[a-f]{4}\\s'", 6, " abc ", 0},
+        {"'\\s[a-f]{4}\\s'", 6, "x abcd y", 1},
+        {"'\xc3\xa9{3}'", 3, "\xc3\xa9\xc3\xa9\xc3\xa9", 1},
+        {"'\xc3\xa9{3}'", 3, "\xc3\xa9\xc3\xa9", 0},
+        {"'a?'", 0, "", 1},
+        {"'(?<=ab)c'", 1, "abc", 1},
+        {"'(?<=ab)c'", 1, "c", 0},
+    };
+    for (size_t i = 0; i < VG_ARRAY_LEN(c); i++) {
+        vg_diags *d = vg_diags_new();
+        vg_ruleset *rs = compile_item("F|re", c[i].re, d);
+        assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+        const vg__item *it = first_item(rs);
+        assert_int_equal(it->vals[0].kind, VK_REGEX);
+        assert_int_equal(it->vals[0].re_minlen, c[i].minlen);
+        vg_matcher *m = vg_matcher_new(rs);
+        vg_event *ev = vg_event_new();
+        assert_int_equal(vg_event_add(ev, "F", 1, c[i].text, strlen(c[i].text), VG_VAL_STRING), 0);
+        if (vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL) != c[i].want)
+            fail_msg("re %s on '%s' should be %d", c[i].re, c[i].text, c[i].want);
+        vg_event_free(ev);
+        vg_matcher_free(m);
+        vg_ruleset_free(rs);
+        vg_diags_free(d);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* encodings and expansions                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -1527,6 +1567,7 @@ int main(void)
         cmocka_unit_test(test_find_every_offset),
         cmocka_unit_test(test_find_cases),
         cmocka_unit_test(test_glob_stars_pieces),
+        cmocka_unit_test(test_regex_minlen),
         cmocka_unit_test(test_vset_suffixes),
         cmocka_unit_test(test_vset_prefixes),
         cmocka_unit_test(test_vset_equals),
