@@ -332,7 +332,7 @@ static int key_tinst(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__evtx_tinst
 {
     uint32_t id = tmpl_id(pl, c, t->tmpl);
     if (id == NONE || t->n > VG_EVTX_PLAN_VALUES - pl->n_vals ||
-        pl->n_ctx >= VG_ARRAY_LEN(pl->ctx) || vg__buf_reserve(&pl->key, 8 + 2 * (size_t)t->n))
+        pl->n_ctx >= VG_ARRAY_LEN(pl->ctx) || need(&pl->key, 8 + 2 * (size_t)t->n))
         return -1;
     uint32_t base = pl->n_vals;
     pl->ctx[pl->n_ctx++] = (ctxmap){t, base};
@@ -343,22 +343,30 @@ static int key_tinst(vg__evtx_plans *pl, vg__evtx_chunk *c, const vg__evtx_tinst
         k[4 + i] = (uint8_t)(t->n >> 8 * i);
     }
     k += 8;
-    int nested = 0;
-    for (uint32_t i = 0; i < t->n; i++, k += 2) {
-        const vg__evtx_val *v = &t->vals[i];
-        uint8_t flag = (uint8_t)vg__evtx_val_empty(v);
-        if (v->type == VG__EVTX_T_BINXML && v->size) {
+    const vg__evtx_val *v = t->vals, *end = v + t->n;
+    const vg__evtx_val **out = pl->vals + base;
+    uint32_t first = t->n, last = 0; /* the values holding nested instances */
+    for (; v < end; v++, k += 2) {
+        uint8_t flag;
+        if (v->type == VG__EVTX_T_STRING) { /* most values: vg__evtx_val_empty's first case */
+            flag = v->size < 2 || (v->p[0] | v->p[1]) == 0;
+        } else if (v->type == VG__EVTX_T_BINXML && v->size) {
             if (v->bx && (v->bx->kind != VG__XN_TINST || v->bx->next))
                 return -1; /* BinXml holding anything but one template instance */
             flag = v->bx ? 2 : 3;
-            nested |= flag == 2;
+            if (v->bx) {
+                last = (uint32_t)(v - t->vals);
+                first = first < last ? first : last;
+            }
+        } else {
+            flag = (uint8_t)vg__evtx_val_empty(v);
         }
-        pl->vals[base + i] = v;
+        *out++ = v;
         k[0] = v->type;
         k[1] = flag;
     }
     pl->key.len = (size_t)((char *)k - pl->key.ptr);
-    for (uint32_t i = 0; nested && i < t->n; i++) /* nested instances after the own values */
+    for (uint32_t i = first; i <= last && i < t->n; i++) /* nested instances after the own */
         if (t->vals[i].type == VG__EVTX_T_BINXML && t->vals[i].size && t->vals[i].bx &&
             key_tinst(pl, c, t->vals[i].bx->tinst))
             return -1;
