@@ -25,42 +25,6 @@ typedef struct ectx {
     vg__buf *why;
 } ectx;
 
-/* Two words of text agree ignoring ASCII case (alike first, as names usually are). */
-static inline int word_ieq(uint64_t x, uint64_t y)
-{
-    return x == y || vg__lower8(x) == vg__lower8(y);
-}
-
-/* Do the n bytes at a and b agree ignoring ASCII case (vg__str_ieq, inline)? Eight bytes at a
- * time, the last eight (or four) bytes in a word that may overlap the one before. */
-static inline int text_ieq(const char *a, const char *b, size_t n)
-{
-    uint64_t x = 0, y = 0;
-    if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            if (vg__lower((unsigned char)a[i]) != vg__lower((unsigned char)b[i]))
-                return 0;
-        return 1;
-    }
-    if (n < 8) {
-        uint32_t x1, y1;
-        memcpy(&x, a, 4);
-        memcpy(&y, b, 4);
-        memcpy(&x1, a + n - 4, 4);
-        memcpy(&y1, b + n - 4, 4);
-        return word_ieq(x, y) && word_ieq(x1, y1);
-    }
-    for (size_t i = 0; i + 8 < n; i += 8) {
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (!word_ieq(x, y))
-            return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return word_ieq(x, y);
-}
-
 static int route_ok(const vg__route *rt, const vg_event *ev)
 {
     for (size_t c = 0; c < rt->n_conds; c++) {
@@ -69,11 +33,11 @@ static int route_ok(const vg__route *rt, const vg_event *ev)
         for (uint32_t i = vg__event_bucket(ev, cf->hash); i && !ok; i = ev->fields[i - 1].next) {
             const vg__field *f = &ev->fields[i - 1];
             if (f->nhash != cf->hash || f->nlen != cf->flen ||
-                !text_ieq(ev->bytes + f->name, cf->field, cf->flen))
+                !vg__text_ieq(ev->bytes + f->name, cf->field, cf->flen))
                 continue;
             for (size_t k = 0; k < cf->n && !ok; k++)
                 ok = f->vlen == cf->vlens[k] &&
-                     text_ieq(ev->bytes + f->value, cf->values[k], cf->vlens[k]);
+                     vg__text_ieq(ev->bytes + f->value, cf->values[k], cf->vlens[k]);
         }
         if (!ok)
             return 0;
@@ -122,7 +86,7 @@ static void find_occurrences(const vg_event *ev, vg__str name, uint32_t h, occ *
     for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
         const vg__field *f = &ev->fields[i - 1];
         if (f->nhash != h || f->nlen != name.len ||
-            !text_ieq(ev->bytes + f->name, name.ptr, name.len))
+            !vg__text_ieq(ev->bytes + f->name, name.ptr, name.len))
             continue;
         o->present = 1;
         if (f->type == VG_VAL_NULL)
@@ -171,7 +135,7 @@ static int item_quick(const ectx *x, const vg__item *it, vg__str name, uint32_t 
     for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
         const vg__field *f = &ev->fields[i - 1];
         if (f->nhash != h || f->nlen != name.len || f->type == VG_VAL_NULL ||
-            !text_ieq(ev->bytes + f->name, name.ptr, name.len))
+            !vg__text_ieq(ev->bytes + f->name, name.ptr, name.len))
             continue;
         nonnull = 1;
         if (field_hits(x, it, f))

@@ -621,6 +621,7 @@ static int typed_value(vg__cctx *c, const vg__mods *m, const vg__ynode *v, vg__v
         out->pat.cased = (uint8_t)HAS(m, M_CASED);
         out->pat.text = v->str;
         out->pat.len = v->len;
+        out->ref_hash = vg__hash_lower(v->str, v->len);
         return 0;
     }
     out->kind = VK_NUMBER;

@@ -14,6 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "../base/base.h"
 #include "../event/event.h"
@@ -21,6 +22,45 @@
 
 typedef struct vg__index vg__index;       /* match/index.h */
 typedef struct vg__mscratch vg__mscratch; /* match/match.c */
+
+/* ---- text ---- */
+
+/* Two words of text agree ignoring ASCII case (alike first, as names usually are). */
+static inline int vg__word_ieq(uint64_t x, uint64_t y)
+{
+    return x == y || vg__lower8(x) == vg__lower8(y);
+}
+
+/* Do the n bytes at a and b agree ignoring ASCII case? vg__str_ieq inline, for field names
+ * and route conditions: eight bytes at a time, the last eight (or four) in a word that may
+ * overlap the one before. */
+static inline int vg__text_ieq(const char *a, const char *b, size_t n)
+{
+    uint64_t x = 0, y = 0;
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (vg__lower((unsigned char)a[i]) != vg__lower((unsigned char)b[i]))
+                return 0;
+        return 1;
+    }
+    if (n < 8) {
+        uint32_t x1, y1;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return vg__word_ieq(x, y) && vg__word_ieq(x1, y1);
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (!vg__word_ieq(x, y))
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return vg__word_ieq(x, y);
+}
 
 /* ---- values ---- */
 
@@ -73,6 +113,7 @@ typedef struct vg__value {
     uint32_t n_runs;
     uint8_t runs_decide; /* the expression is only runs and `.*` gaps (see printable()) */
     uint32_t re_minlen;  /* VK_REGEX: PCRE2_INFO_MINLENGTH, no match in a shorter value */
+    uint32_t ref_hash;   /* VK_FIELDREF: vg__hash_lower of the field named */
     double num;          /* VK_NUMBER */
     uint8_t ip[16];      /* VK_CIDR */
     uint8_t family;      /* 4 or 6 */

@@ -635,37 +635,36 @@ static int cidr_match(const vg__value *v, vg__str t)
     return 1;
 }
 
-static int fieldref_match(const vg__value *v, vg__str t, const vg_event *ev, const vg__route *rt)
+/* Compare with the non-null occurrences of another field of the event: as written when
+ * `cased`, else both folded (the event keeps every value folded). */
+static int fieldref_match(const vg__value *v, vg__str t, vg__str low, const vg_event *ev,
+                          const vg__route *rt)
 {
     vg__str name = vg__route_field(rt, v->pat.text, v->pat.len);
-    uint32_t h = vg__hash_lower(name.ptr, name.len);
+    uint32_t h = name.ptr == v->pat.text ? v->ref_hash : vg__hash_lower(name.ptr, name.len);
+    vg__str s = v->pat.cased ? t : low;
     for (uint32_t i = vg__event_bucket(ev, h); i; i = ev->fields[i - 1].next) {
         const vg__field *f = &ev->fields[i - 1];
-        if (f->nhash != h || f->type == VG_VAL_NULL || !vg__str_ieq(vg__field_name(ev, f), name))
+        if (f->nhash != h || f->nlen != name.len || f->type == VG_VAL_NULL ||
+            !vg__text_ieq(ev->bytes + f->name, name.ptr, name.len))
             continue;
-        vg__str o = vg__field_value(ev, f);
-        int cased = v->pat.cased;
+        vg__str o = v->pat.cased ? vg__field_value(ev, f) : vg__field_lower(ev, f);
+        int hit;
         switch (v->pat.kind) {
         case PK_PREFIX:
-            if (t.len >= o.len && (cased ? memcmp(t.ptr, o.ptr, o.len) == 0
-                                         : vg__str_ieq((vg__str){t.ptr, o.len}, o)))
-                return 1;
+            hit = s.len >= o.len && same_bytes(s.ptr, o.ptr, o.len);
             break;
         case PK_SUFFIX:
-            if (t.len >= o.len && (cased ? memcmp(t.ptr + t.len - o.len, o.ptr, o.len) == 0
-                                         : vg__str_ieq((vg__str){t.ptr + t.len - o.len, o.len}, o)))
-                return 1;
+            hit = s.len >= o.len && same_bytes(s.ptr + s.len - o.len, o.ptr, o.len);
             break;
         case PK_CONTAINS:
-            for (size_t k = 0; k + o.len <= t.len; k++)
-                if (cased ? memcmp(t.ptr + k, o.ptr, o.len) == 0
-                          : vg__str_ieq((vg__str){t.ptr + k, o.len}, o))
-                    return 1;
+            hit = o.len == 0 || vg__find(s.ptr, s.len, o.ptr, o.len);
             break;
         default:
-            if (cased ? vg__str_eq(t, o) : vg__str_ieq(t, o))
-                return 1;
+            hit = s.len == o.len && same_bytes(s.ptr, o.ptr, o.len);
         }
+        if (hit)
+            return 1;
     }
     return 0;
 }
@@ -701,7 +700,7 @@ static int value_match(const vg__value *v, vg__str t, vg__str low, const vg_even
             return x == v->num;
         }
     case VK_FIELDREF:
-        return fieldref_match(v, t, ev, rt);
+        return fieldref_match(v, t, low, ev, rt);
     case VK_BOOL:
         return vg__str_ieq(t, (vg__str){v->pat.text, v->pat.len});
     default:

@@ -321,6 +321,70 @@ static void test_glob_stars_pieces(void **state)
     }
 }
 
+/* Does a (as written, or folded) equal, start with, end with or contain b: the reference for
+ * fieldref (kind 0..3), byte by byte. */
+static int fieldref_ref(const char *a, const char *b, int kind, int cased)
+{
+    size_t an = strlen(a), bn = strlen(b);
+    for (size_t at = 0; at + bn <= an; at++) {
+        if ((kind == 0 && (at || an != bn)) || (kind == 1 && at) || (kind == 2 && at + bn != an))
+            continue;
+        size_t i = 0;
+        while (i < bn &&
+               (cased ? a[at + i] == b[i]
+                      : vg__lower((unsigned char)a[at + i]) == vg__lower((unsigned char)b[i])))
+            i++;
+        if (i == bn)
+            return 1;
+    }
+    return 0;
+}
+
+/* fieldref with each match kind, cased or not, against the reference; the other field may
+ * occur twice (either may match) or be null (no match). */
+static void test_fieldref_kinds(void **state)
+{
+    (void)state;
+    static const char *const mods[] = {"", "|startswith", "|endswith", "|contains"};
+    static const char *const pairs[][2] = {{"C:\\Tmp\\X.exe", "c:\\tmp"},
+                                           {"abc", "ABC"},
+                                           {"abc", "abcd"},
+                                           {"", ""},
+                                           {"xAbCx", "abc"},
+                                           {"xAbCx", "AbC"},
+                                           {"some long value, here", "VALUE, HERE"},
+                                           {"\xc3\xa9t\xc3\xa9", "T\xc3\xa9"},
+                                           {"aaaaaaaaaaaaaaaaaaab", "AAAB"}};
+    for (int kind = 0; kind < 4; kind++)
+        for (int cased = 0; cased < 2; cased++) {
+            char key[64];
+            snprintf(key, sizeof key, "A|fieldref%s%s", mods[kind], cased ? "|cased" : "");
+            vg_diags *d = vg_diags_new();
+            vg_ruleset *rs = compile_item(key, "B", d);
+            assert_int_equal(vg_ruleset_finalize(rs, d), 0);
+            vg_matcher *m = vg_matcher_new(rs);
+            for (size_t i = 0; i < VG_ARRAY_LEN(pairs); i++)
+                for (int shape = 0; shape < 3; shape++) {
+                    const char *a = pairs[i][0], *b = pairs[i][1];
+                    vg_event *ev = vg_event_new();
+                    assert_int_equal(vg_event_add(ev, "A", 1, a, strlen(a), VG_VAL_STRING), 0);
+                    if (shape == 1) /* another occurrence of B first, which never matches */
+                        assert_int_equal(vg_event_add(ev, "b", 1, "\x01", 1, VG_VAL_STRING), 0);
+                    assert_int_equal(vg_event_add(ev, "B", 1, b, strlen(b),
+                                                  shape == 2 ? VG_VAL_NULL : VG_VAL_STRING),
+                                     0);
+                    int want = shape != 2 && fieldref_ref(a, b, kind, cased);
+                    if (vg_matcher_test(m, vg_ruleset_rule(rs, 0), ev, NULL) != want)
+                        fail_msg("%s on A='%s' B='%s' (shape %d) should be %d", key, a, b, shape,
+                                 want);
+                    vg_event_free(ev);
+                }
+            vg_matcher_free(m);
+            vg_ruleset_free(rs);
+            vg_diags_free(d);
+        }
+}
+
 /* A regular expression is not run on a value shorter than its shortest match
  * (PCRE2_INFO_MINLENGTH, in characters): the values around that length decide as PCRE2 does,
  * also with multi-byte characters. */
@@ -1568,6 +1632,7 @@ int main(void)
         cmocka_unit_test(test_find_cases),
         cmocka_unit_test(test_glob_stars_pieces),
         cmocka_unit_test(test_regex_minlen),
+        cmocka_unit_test(test_fieldref_kinds),
         cmocka_unit_test(test_vset_suffixes),
         cmocka_unit_test(test_vset_prefixes),
         cmocka_unit_test(test_vset_equals),
