@@ -60,12 +60,25 @@ typedef struct vg__ifield {
 } vg__ifield;
 
 /* The key of a whole value (folded) of field `field` in the table of whole-value literals:
- * FNV-1a seeded with the field id, then mixed; never 0 (an empty slot). */
+ * seeded with the field id and the length, eight bytes at a time (the last eight overlapping
+ * the ones before; shorter values byte by byte), then mixed; never 0 (an empty slot). */
 static inline uint64_t vg__whole_key(uint32_t field, const char *v, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull ^ ((uint64_t)field * 0x9e3779b97f4a7c15ull);
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)v[i]) * 0x100000001b3ull;
+    uint64_t h =
+        0xcbf29ce484222325ull ^ ((uint64_t)field * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)n << 48);
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)v[i]) * 0x100000001b3ull;
+    } else {
+        uint64_t w;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&w, v + i, 8);
+            h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+            h ^= h >> 31;
+        }
+        memcpy(&w, v + n - 8, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 29;
