@@ -173,11 +173,11 @@ static const char *find_special(const char *p, const char *end)
 #endif
 }
 
-/* p at the opening quote. On success *pp is past the closing quote. */
-static int scan_string_any(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+/* *pp at the opening quote, and the bytes before p (past it) plain. On success *pp is past the
+ * closing quote. */
+static int scan_string_at(vg__json *j, const char **pp, const char *end, vg__jtok *t, const char *p)
 {
-    const char *p = *pp + 1;
-    const char *start = p;
+    const char *start = *pp + 1;
     uint8_t esc = 0;
     for (;;) {
         p = find_special(p, end);
@@ -221,29 +221,33 @@ static int scan_string_any(vg__json *j, const char **pp, const char *end, vg__jt
     return 0;
 }
 
-/* scan_string, with the usual case inline: a string of under sixteen plain bytes (most
- * names, many values) is found by one block compare, without a call. */
+/* scan_string, with the usual case inline: a string of plain bytes (most names, many values) is
+ * found a block of sixteen at a time, without a call. */
 static inline int scan_string(vg__json *j, const char **pp, const char *end, vg__jtok *t)
 {
 #if defined(__SSE2__)
-    const char *p = *pp + 1;
-    unsigned m = end - p >= 16 ? special16(p) : 0;
-    if (m) {
+    const char *p = *pp + 1, *q = p;
+    for (; end - q >= 16; q += 16) {
+        unsigned m = special16(q);
+        if (!m)
+            continue;
         size_t n = (size_t)__builtin_ctz(m);
-        if (p[n] == '"') { /* the first special byte closes the string */
-            t->type = VG_J_STR;
-            t->esc = 0;
-            t->off = (uint32_t)(p - j->src);
-            t->len = (uint32_t)n;
-            *pp = p + n + 1;
-            return 0;
-        }
+        if (q[n] != '"') /* an escape or a control byte */
+            return scan_string_at(j, pp, end, t, q + n);
+        t->type = VG_J_STR; /* the first special byte closes the string */
+        t->esc = 0;
+        t->off = (uint32_t)(p - j->src);
+        t->len = (uint32_t)(q + n - p);
+        *pp = q + n + 1;
+        return 0;
     }
+    return scan_string_at(j, pp, end, t, q); /* the tail, under sixteen bytes */
+#else
+    return scan_string_at(j, pp, end, t, *pp + 1);
 #endif
-    return scan_string_any(j, pp, end, t);
 }
 
-static int scan_number(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+static int scan_number_any(vg__json *j, const char **pp, const char *end, vg__jtok *t)
 {
     const char *p = *pp, *s = p;
     if (p < end && *p == '-')
@@ -276,6 +280,25 @@ static int scan_number(vg__json *j, const char **pp, const char *end, vg__jtok *
     t->len = (uint32_t)(p - s);
     *pp = p;
     return 0;
+}
+
+/* scan_number, with the usual case inline: an integer that does not start with 0. */
+static inline int scan_number(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+{
+    const char *s = *pp, *p = s;
+    if (p < end && *p >= '1' && *p <= '9') {
+        do
+            p++;
+        while (p < end && *p >= '0' && *p <= '9');
+        if (p >= end || (*p != '.' && *p != 'e' && *p != 'E')) {
+            t->type = VG_J_NUM;
+            t->off = (uint32_t)(s - j->src);
+            t->len = (uint32_t)(p - s);
+            *pp = p;
+            return 0;
+        }
+    }
+    return scan_number_any(j, pp, end, t);
 }
 
 static int scan_word(vg__json *j, const char **pp, const char *end, vg__jtok *t)
@@ -426,7 +449,7 @@ int vg__json_parse(vg__json *j, const char *src, size_t len)
 static size_t unescape(const char *s, size_t n, char *out);
 
 /* A scalar value at p: string, number or word. */
-static int scan_scalar(vg__json *j, const char **pp, const char *end, vg__jtok *t)
+static inline int scan_scalar(vg__json *j, const char **pp, const char *end, vg__jtok *t)
 {
     char c = **pp;
     if (c == '"')
@@ -459,6 +482,7 @@ int vg__json_flat_members(vg__json *j, const char *src, size_t len, vg__json_mem
         if (p >= end || *p != ':')
             return 1;
         p = skip_ws(p + 1, end);
+        v.esc = 0; /* strings set it, numbers and words do not */
         if (p >= end || scan_scalar(j, &p, end, &v))
             return 1;
         int rc = fn(ud, src + k.off, k.len, k.esc, src + v.off, v.len, v.esc, v.type);
@@ -544,6 +568,79 @@ int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
         return VG_ERR_SYNTAX;
     r->p = p;
     return 1;
+}
+
+/* vg__json_next for the members of an object in a run: the scanning loop of
+ * vg__json_flat_members, with its state (r->p, r->first, r->depth) kept in locals until it
+ * stops. */
+int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed)
+{
+    const char *p = skip_ws(r->p, r->end), *end = r->end;
+    uint32_t d = r->depth - 1;
+    *closed = 0;
+    if (!r->depth || (r->arr[d / 64] >> (d % 64) & 1) || p >= end || !cap)
+        return VG_ERR_SYNTAX;
+    if (*p == '}') {
+        r->p = p + 1;
+        r->depth--;
+        r->first = 0; /* the parent has just had a value */
+        *closed = 1;
+        return 0;
+    }
+    if (!r->first) {
+        if (*p != ',')
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p + 1, end);
+    }
+    for (size_t n = 0;;) {
+        vg__jtok *k = &m[n].key, *v = &m[n].val;
+        if (p >= end || *p != '"' || scan_string(r->j, &p, end, k))
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p, end);
+        if (p >= end || *p != ':')
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p + 1, end);
+        if (p >= end)
+            return VG_ERR_SYNTAX;
+        n++;
+        v->esc = 0;
+        if (*p == '{' || *p == '[') { /* entered, as vg__json_next enters it */
+            if (r->depth >= VG_JSON_MAX_DEPTH)
+                return VG_ERR_SYNTAX;
+            d = r->depth++;
+            uint64_t bit = 1ull << (d % 64);
+            r->arr[d / 64] = *p == '[' ? r->arr[d / 64] | bit : r->arr[d / 64] & ~bit;
+            v->type = *p == '[' ? VG_J_ARR : VG_J_OBJ;
+            v->off = (uint32_t)(p - r->j->src);
+            v->len = 0;
+            r->first = 1;
+            r->p = p + 1;
+            return (int)n;
+        }
+        int rc = *p == '"'                               ? scan_string(r->j, &p, end, v)
+                 : *p == '-' || (*p >= '0' && *p <= '9') ? scan_number(r->j, &p, end, v)
+                                                         : scan_word(r->j, &p, end, v);
+        if (rc)
+            return VG_ERR_SYNTAX;
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            if (n == cap) { /* the next call reads on from the comma */
+                r->first = 0;
+                r->p = p;
+                return (int)n;
+            }
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}') {
+            r->p = p + 1;
+            r->depth--;
+            r->first = 0;
+            *closed = 1;
+            return (int)n;
+        }
+        return VG_ERR_SYNTAX;
+    }
 }
 
 int vg__json_skip(vg__jreader *r)

@@ -78,6 +78,14 @@ int vg__json_open(vg__jreader *r, vg__json *j, const char *src, size_t len);
 int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val);
 int vg__json_skip(vg__jreader *r);
 int vg__json_end(const vg__jreader *r);
+/* vg__json_next over a run of members of the innermost open container, which must be an
+ * object: members go to m[0, n) until one whose value is an object or array (the last, entered
+ * as vg__json_next enters it), until cap of them, or until the object closes (*closed = 1, as
+ * when vg__json_next gives 0). Returns n (0 when the object closes at once) or VG_ERR_SYNTAX. */
+typedef struct vg__jmember {
+    vg__jtok key, val;
+} vg__jmember;
+int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed);
 
 /* Unescape the n raw bytes of a valid JSON string body into out (room for n bytes); returns
  * the length. */

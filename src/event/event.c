@@ -278,19 +278,33 @@ int vg__event_put_all(vg_event *ev, vg__event_frame *fr, const vg__event_in *in,
     return 0;
 }
 
-uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n)
+static inline uint32_t name_hash_at(vg_event *ev, size_t at, const char *name, size_t n)
 {
-    vg__name_memo *m = &ev->memo[ev->n % VG_EVENT_NAME_MEMO];
-    uint64_t a, b;
-    if (!vg__name_words(name, n, &a, &b))
+    vg__name_memo *m = &ev->memo[at % VG_EVENT_NAME_MEMO];
+    uint64_t w[4];
+    if (!vg__name_words(name, n, w))
         return vg__hash_lower(name, n);
-    if (m->len != n || m->a != a || m->b != b) {
-        m->a = a;
-        m->b = b;
+    if (!vg__name_memo_is(m, w, n)) {
+        memcpy(m->w, w, sizeof m->w);
         m->len = (uint32_t)n;
         m->hash = vg__hash_lower(name, n);
     }
     return m->hash;
+}
+
+uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n)
+{
+    return name_hash_at(ev, ev->n, name, n);
+}
+
+uint32_t vg__event_name_hash_at(vg_event *ev, size_t at, const char *name, size_t n)
+{
+    return name_hash_at(ev, at, name, n);
+}
+
+void vg__event_put_many(vg_event *ev, const vg__event_in *in, size_t n)
+{
+    put_many(ev, in, n);
 }
 
 int vg__event_add_hashed(vg_event *ev, const char *name, size_t nlen, uint32_t nhash,

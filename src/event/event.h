@@ -16,32 +16,47 @@ typedef struct vg__field {
     uint8_t type;  /* vg_value_type */
 } vg__field;
 
-/* A name of four to sixteen bytes as two words that may overlap (together they are all its
- * bytes), with its vg__hash_lower. */
+/* A name of four to thirty-two bytes as four words (together they are all its bytes), with
+ * its vg__hash_lower. */
 typedef struct vg__name_memo {
-    uint64_t a, b;
+    uint64_t w[4];
     uint32_t len, hash;
 } vg__name_memo;
 #define VG_EVENT_NAME_MEMO 64
 
-/* The two words of a name of four to sixteen bytes, else 0 (a word of a JSON name is never 0:
- * its first byte is not NUL). */
-static inline int vg__name_words(const char *p, size_t n, uint64_t *a, uint64_t *b)
+/* The words of a name of four to thirty-two bytes, else 0: two that may overlap for up to
+ * sixteen bytes (the others 0), and two more that may overlap them for the rest. */
+static inline int vg__name_words(const char *p, size_t n, uint64_t w[4])
 {
-    if (n >= 8 && n <= 16) {
-        memcpy(a, p, 8);
-        memcpy(b, p + n - 8, 8);
+    if (n >= 8 && n <= 32) {
+        memcpy(&w[0], p, 8);
+        if (n <= 16) {
+            memcpy(&w[1], p + n - 8, 8);
+            w[2] = w[3] = 0;
+        } else {
+            memcpy(&w[1], p + 8, 8);
+            memcpy(&w[2], p + n - 16, 8);
+            memcpy(&w[3], p + n - 8, 8);
+        }
         return 1;
     }
     if (n >= 4 && n < 8) {
         uint32_t a4, b4;
         memcpy(&a4, p, 4);
         memcpy(&b4, p + n - 4, 4);
-        *a = a4;
-        *b = b4;
+        w[0] = a4;
+        w[1] = b4;
+        w[2] = w[3] = 0;
         return 1;
     }
     return 0;
+}
+
+/* Whether memo m holds the name whose words (vg__name_words) are w and length n. */
+static inline int vg__name_memo_is(const vg__name_memo *m, const uint64_t w[4], size_t n)
+{
+    return m->len == n &&
+           ((m->w[0] ^ w[0]) | (m->w[1] ^ w[1]) | (m->w[2] ^ w[2]) | (m->w[3] ^ w[3])) == 0;
 }
 
 #define VG_EVENT_BUCKETS 256 /* fields by name hash: head and tail of each bucket's chain */
@@ -117,15 +132,26 @@ int vg__event_put_all(vg_event *ev, vg__event_frame *fr, const vg__event_in *in,
 /* vg__hash_lower(name, n) for the field about to be added (field ev->n), remembered for that
  * position: the same name there next time is not hashed again. */
 uint32_t vg__event_name_hash(vg_event *ev, const char *name, size_t n);
-/* The memo of the field about to be added, and whether the n bytes at name are its name (then
- * they hold no space: remembered names never do). */
-static inline vg__name_memo *vg__event_memo(vg_event *ev, const char *name, size_t n, int *same)
+/* The same for the field that will be field at (a reader that adds its fields later). */
+uint32_t vg__event_name_hash_at(vg_event *ev, size_t at, const char *name, size_t n);
+/* The memo of field at, and whether the n bytes at name are its name (then they hold no space:
+ * remembered names never do). */
+static inline vg__name_memo *vg__event_memo_at(vg_event *ev, size_t at, const char *name, size_t n,
+                                               int *same)
 {
-    vg__name_memo *m = &ev->memo[ev->n % VG_EVENT_NAME_MEMO];
-    uint64_t a, b;
-    *same = vg__name_words(name, n, &a, &b) && m->len == n && m->a == a && m->b == b;
+    vg__name_memo *m = &ev->memo[at % VG_EVENT_NAME_MEMO];
+    uint64_t w[4];
+    *same = vg__name_words(name, n, w) && vg__name_memo_is(m, w, n);
     return m;
 }
+/* vg__event_memo_at for the field about to be added. */
+static inline vg__name_memo *vg__event_memo(vg_event *ev, const char *name, size_t n, int *same)
+{
+    return vg__event_memo_at(ev, ev->n, name, n, same);
+}
+/* vg__event_put of in[0, n) in turn, in one call, after vg__event_room (nested.c adds the
+ * fields of a document so). */
+void vg__event_put_many(vg_event *ev, const vg__event_in *in, size_t n);
 
 /* vg_event_from_json without its one-pass ways for flat and nested lines: always through the
  * JSON tape (tests compare them). */

@@ -7,12 +7,14 @@
  * surrogates (which become U+FFFD). Every error the parser can report is provoked once, and
  * the test pins both the exact message and the exact byte offset, so a change to either is a
  * reviewed diff. The nesting cap VG_JSON_MAX_DEPTH is hit exactly: at the limit the document
- * parses, one level deeper it fails.
+ * parses, one level deeper it fails. The pull reader of nested lines must read the same members
+ * whether an object is read a member at a time or in runs, and accept only valid JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -528,6 +530,128 @@ static void test_input_size_limit(void **state)
     vg__json_free(&j);
 }
 
+/* ---- the pull reader ---- */
+
+/* The document walked by the pull reader, every member and item as key=type:raw, a ')' where a
+ * container closes: objects a run of at most cap members at a time (vg__json_members), or
+ * (cap 0) a member at a time (vg__json_next). 0, or -1 for an error. */
+static int pull_walk(const char *doc, size_t cap, char *out, size_t outcap)
+{
+    vg__json j;
+    vg__json_init(&j);
+    vg__jreader r;
+    char stack[VG_JSON_MAX_DEPTH + 1];
+    size_t o = 0, d = 0;
+    int rc = 0;
+    out[0] = 0;
+    if (vg__json_open(&r, &j, doc, strlen(doc)))
+        return -1;
+    stack[d++] = 'o';
+    while (d > 0 && !rc) {
+        vg__jmember m[64];
+        int n, closed;
+        if (cap && stack[d - 1] == 'o') {
+            n = vg__json_members(&r, m, cap, &closed);
+        } else {
+            n = vg__json_next(&r, &m[0].key, &m[0].val);
+            closed = n == 0;
+        }
+        if (n < 0) {
+            rc = -1;
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            const vg__jtok *v = &m[i].val;
+            int container = v->type == VG_J_OBJ || v->type == VG_J_ARR;
+            o += (size_t)snprintf(out + o, outcap - o, "%.*s=%d:%.*s ",
+                                  stack[d - 1] == 'o' ? (int)m[i].key.len : 0, doc + m[i].key.off,
+                                  v->type, container ? 0 : (int)v->len, doc + v->off);
+            assert_true(o < outcap);
+            assert_true(!container || i == n - 1); /* a container ends the run */
+            if (container)
+                stack[d++] = v->type == VG_J_OBJ ? 'o' : 'a';
+        }
+        if (closed) {
+            o += (size_t)snprintf(out + o, outcap - o, ") ");
+            d--;
+        }
+    }
+    if (!rc)
+        rc = vg__json_end(&r) ? -1 : 0;
+    vg__json_free(&j);
+    return rc;
+}
+
+/* vg__json_members reads what vg__json_next reads, in runs of any length, and accepts only
+ * what vg__json_parse accepts. */
+static void test_members_runs(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "{}",
+        " { \"a\" : 1 , \"b\":\"x\",\"c\" :null, \"d\": true, \"e\": false } ",
+        "{\"a\": {}, \"b\": [], \"c\": {\"d\": {\"e\": [1, {\"f\": 2}]}, \"g\": 3}, \"h\": 4}",
+        "{\"n\": [0, -0, 12, 123.5, 1e5, 10E+3, -7, 0.25e-2, 9]}",
+        "{\"s\": \"a\\\"b\\\\c\\u00e9\", \"long\": \"0123456789abcdef0123456789abcdef0123\"}",
+        "{\"k1\": 1, \"k2\": 2, \"k3\": 3, \"k4\": 4, \"k5\": 5, \"k6\": {\"x\": 6}, \"k7\": 7}",
+        /* invalid */
+        "{\"a\": 1,}",
+        "{,\"a\": 1}",
+        "{\"a\" 1}",
+        "{\"a\": 01}",
+        "{\"a\": 1.}",
+        "{\"a\": -}",
+        "{\"a\": 1e}",
+        "{\"a\": 1 2}",
+        "{\"a\": tru}",
+        "{\"a\": {\"b\": 1]}",
+        "{\"a\": [1,]}",
+        "{\"a\": 1",
+        "{\"a\": \"x",
+        "{\"a\": 1}}",
+        "{\"a\": 1} x",
+        "{1: 2}",
+        "{\"a\": \"\x01\"}",
+    };
+    static char want[4096], got[4096];
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        vg__json j;
+        vg__json_init(&j);
+        int valid = vg__json_parse(&j, docs[i], strlen(docs[i])) == 0;
+        vg__json_free(&j);
+        int rc = pull_walk(docs[i], 0, want, sizeof want);
+        assert_int_equal(rc, valid ? 0 : -1);
+        static const size_t caps[] = {1, 2, 3, 64};
+        for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+            size_t cap = caps[c];
+            /* an invalid run gives none of its members: only the answer is compared */
+            if (pull_walk(docs[i], cap, got, sizeof got) != rc || (valid && strcmp(got, want))) {
+                print_message("doc %s, runs of %zu: %s\nnot %s\n", docs[i], cap, got, want);
+                fail();
+            }
+        }
+    }
+    /* nesting: at VG_JSON_MAX_DEPTH the reader enters, one deeper it fails, as the parser */
+    static char deep[8 * VG_JSON_MAX_DEPTH + 16];
+    for (int extra = 0; extra <= 1; extra++) {
+        size_t n = 0, levels = (size_t)VG_JSON_MAX_DEPTH + (size_t)extra;
+        for (size_t k = 0; k + 1 < levels; k++) {
+            memcpy(deep + n, "{\"a\":", 5);
+            n += 5;
+        }
+        memcpy(deep + n, "{\"x\":1", 6);
+        n += 6;
+        memset(deep + n, '}', levels);
+        deep[n + levels] = 0;
+        vg__json j;
+        vg__json_init(&j);
+        assert_int_equal(vg__json_parse(&j, deep, n + levels) == 0, !extra);
+        vg__json_free(&j);
+        for (size_t cap = 0; cap <= 2; cap += 2)
+            assert_int_equal(pull_walk(deep, cap, got, sizeof got) == 0, !extra);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_error_misc),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_input_size_limit),
+        cmocka_unit_test(test_members_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

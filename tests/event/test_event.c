@@ -199,6 +199,33 @@ static void test_nested_one_pass(void **state)
         doc[n++] = 'a';
     n += snprintf(doc + n, sizeof doc - (size_t)n, "\": 2}}}}}");
     check_nested(doc, (size_t)n, VG_JSON_AUTO, 0);
+    /* flatten names the attributes after one whose value is an object, and the items after an
+     * object item, by what that object left in its name buffer: so must nested.c */
+    const char *clobber =
+        "{\"Event\": {\"System\": {\"EventID\": 1, \"Bb\": {\"#attributes\": {\"a\": {\"xyz\": 1, "
+        "\"#attributes\": {\"q\": 0}}, \"c\": 2, \"d e\": 3}}, \"Aa\": [{\"X\": {\"#attributes\": "
+        "{\"c\": 1}}}, 5, {\"Y\": 2, \"#text\": 3}, 6, [7, {\"Zz\": 8}], 9]}, \"EventData\": "
+        "{\"T\": {\"#text\": [1, {\"u\": 2}, 3]}}}}";
+    check_nested(clobber, strlen(clobber), VG_JSON_AUTO, 0);
+    /* more fields than nested.c holds before adding them, with escaped values and built names
+     * past its scratch space (each added in turn) */
+    static char big[256 * 1024];
+    n = snprintf(big, sizeof big, "{\"Event\": {\"System\": {\"");
+    for (int k = 0; k < 300; k++)
+        big[n++] = 'E';
+    n += snprintf(big + n, sizeof big - (size_t)n, "\": {\"#attributes\": {");
+    for (int k = 0; k < 60; k++)
+        n += snprintf(big + n, sizeof big - (size_t)n, "%s\"Attr %d\": \"v\\\\%d\"", k ? ", " : "",
+                      k, k);
+    n += snprintf(big + n, sizeof big - (size_t)n, "}}}, \"EventData\": {");
+    for (int k = 0; k < 400; k++) {
+        n += snprintf(big + n, sizeof big - (size_t)n, "%s\"Field%d\": \"", k ? ", " : "", k);
+        for (int c = 0; c < 60; c++)
+            n += snprintf(big + n, sizeof big - (size_t)n, c % 3 ? "x" : "\\t");
+        n += snprintf(big + n, sizeof big - (size_t)n, "\"");
+    }
+    n += snprintf(big + n, sizeof big - (size_t)n, "}}}");
+    check_nested(big, (size_t)n, VG_JSON_AUTO, 0);
 }
 
 /* Nesting depth d of objects under EventData, closed or not. */
@@ -400,36 +427,60 @@ static void test_time_and_lookup(void **state)
     vg_event_free(ev);
 }
 
-/* The one-pass reader remembers the name at each member position: one event reading lines
- * whose names differ from the last line's at the same places (by one byte, first or last, by
- * case, by a space, by length) must still name and hash every field right. */
+/* The one-pass readers remember the name at each member position: one event reading lines
+ * whose names differ from the last line's at the same places (by one byte, first, last or in
+ * the middle of a long name, by case, by a space, by length) must still name and hash every
+ * field right, flat lines and nested ones (with an ELEMENT_ATTR name) alike. */
 static void test_names_remembered(void **state)
 {
     (void)state;
-    static const char *const lines[] = {
-        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
-        "{\"Imagf\": \"a\", \"CommandLinf\": \"b\", \"XarentImageX\": 1, \"Abce\": 2}",
-        "{\"image\": \"a\", \"Command Line\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
-        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageXY\": 1, \"Abc\": 2}",
-        "{\"Image\": \"a\", \"CommandLine\": \"b\", \"ParentImageX\": 1, \"Abcd\": 2}",
-    };
-    static const char *const names[][4] = {
-        {"Image", "CommandLine", "ParentImageX", "Abcd"},
-        {"Imagf", "CommandLinf", "XarentImageX", "Abce"},
-        {"image", "CommandLine", "ParentImageX", "Abcd"},
-        {"Image", "CommandLine", "ParentImageXY", "Abc"},
-        {"Image", "CommandLine", "ParentImageX", "Abcd"},
+    /* raw keys (a space is dropped from the name), then the attribute of element "Elem" */
+    static const char *const keys[][7] = {
+        {"Image", "CommandLine", "ParentImageX", "Abcd", "ParentCommandLineAndMore", "Abc", "At"},
+        {"Imagf", "CommandLinf", "XarentImageX", "Abce", "ParentCommandLineAndMorf", "Abd", "Au"},
+        {"image", "Command Line", "ParentImageX", "Abcd", "ParentCommandLinfAndMore", "Ab", "At"},
+        {"Image", "CommandLine", "ParentImageXY", "Abc", "ParentCommandXineAndMore", "Abc", "At"},
+        {"Image", "CommandLine", "ParentImageX", "Abcd", "ParentCommandLineAndMoreToThirty2", "A",
+         "Longer Attribute"},
+        {"Image", "CommandLine", "ParentImageX", "Abcd", "ParentCommandLineAndMoreToThirty3", "A",
+         "LongerAttributf"},
+        {"Image", "CommandLine", "ParentImageX", "Abcd", "ParentCommandLineAndMore", "Abc", "At"},
     };
     vg_event *ev = vg_event_new();
-    for (int round = 0; round < 2; round++) {
-        for (size_t l = 0; l < VG_ARRAY_LEN(lines); l++) {
-            assert_int_equal(
-                vg_event_from_json(ev, lines[l], strlen(lines[l]), VG_JSON_AUTO, NULL, NULL, 0), 0);
-            assert_int_equal(ev->n, 4);
-            for (size_t i = 0; i < 4; i++) {
+    for (int round = 0; round < 4; round++) {
+        int nested = round % 2;
+        for (size_t l = 0; l < VG_ARRAY_LEN(keys); l++) {
+            char line[512], names[7][64];
+            int n = snprintf(line, sizeof line, nested ? "{\"Event\": {\"System\": {" : "{");
+            for (size_t i = 0; i < 6; i++) {
+                n += snprintf(line + n, sizeof line - (size_t)n, "%s\"%s\": %zu", i ? ", " : "",
+                              keys[l][i], i);
+                size_t o = 0;
+                for (const char *c = keys[l][i]; *c; c++)
+                    if (*c != ' ')
+                        names[i][o++] = *c;
+                names[i][o] = 0;
+            }
+            size_t fields = 6;
+            if (nested) {
+                n += snprintf(line + n, sizeof line - (size_t)n,
+                              ", \"Elem\": {\"#attributes\": {\"%s\": 6}}}}}", keys[l][6]);
+                size_t o = (size_t)snprintf(names[6], sizeof names[6], "Elem_");
+                for (const char *c = keys[l][6]; *c; c++)
+                    if (*c != ' ')
+                        names[6][o++] = *c;
+                names[6][o] = 0;
+                fields = 7;
+            } else {
+                n += snprintf(line + n, sizeof line - (size_t)n, "}");
+            }
+            assert_int_equal(vg_event_from_json(ev, line, (size_t)n, VG_JSON_AUTO, NULL, NULL, 0),
+                             0);
+            assert_int_equal(ev->n, fields);
+            for (size_t i = 0; i < fields; i++) {
                 vg__str nm = vg__field_name(ev, &ev->fields[i]);
-                assert_int_equal(nm.len, strlen(names[l][i]));
-                assert_memory_equal(nm.ptr, names[l][i], nm.len);
+                assert_int_equal(nm.len, strlen(names[i]));
+                assert_memory_equal(nm.ptr, names[i], nm.len);
                 assert_int_equal(ev->fields[i].nhash, vg__hash_lower(nm.ptr, nm.len));
             }
         }
