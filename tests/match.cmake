@@ -12,3 +12,11 @@ target_link_libraries(test_index PRIVATE vigil PkgConfig::CMOCKA)
 target_compile_options(test_index PRIVATE ${VG_WARNINGS})
 add_test(NAME unit_test_index COMMAND test_index)
 set_tests_properties(unit_test_index PROPERTIES LABELS unit)
+
+# Literals grouped by prefix and found by hashing (src/match/prefix.c) against a plain search.
+add_executable(test_prefix ${CMAKE_CURRENT_LIST_DIR}/match/test_prefix.c)
+target_link_libraries(test_prefix PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_prefix PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(test_prefix PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_prefix COMMAND test_prefix)
+set_tests_properties(unit_test_prefix PROPERTIES LABELS unit)

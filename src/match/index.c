@@ -581,6 +581,35 @@ static int whole_table(builder *b)
     return 0;
 }
 
+/* Field f's literals in large groups by prefix go to its prefix table (prefix.h) instead of
+ * its database: they are removed from exprs[0..*k) and the arrays beside it. Sets the
+ * field's min_len from what is left. */
+static int take_prefixed(builder *b, uint32_t f, const char **exprs, size_t *lens, unsigned *flags,
+                         unsigned *ids, unsigned *k)
+{
+    vg__ifield *x = vg__index_field(b->ix, f);
+    uint8_t *taken = calloc(*k, 1);
+    if (!taken || vg__pfx_build(exprs, lens, ids, *k, taken, &x->pfx)) {
+        free(taken);
+        return VG_ERR_NOMEM;
+    }
+    unsigned kept = 0;
+    x->min_len = UINT32_MAX;
+    for (unsigned j = 0; j < *k; j++) {
+        if (taken[j])
+            continue;
+        exprs[kept] = exprs[j];
+        lens[kept] = lens[j];
+        flags[kept] = flags[j];
+        ids[kept++] = ids[j];
+        if (lens[j] < x->min_len)
+            x->min_len = (uint32_t)lens[j];
+    }
+    free(taken);
+    *k = kept;
+    return 0;
+}
+
 static int compile_dbs(builder *b)
 {
     const lit *lits = b->lits.ptr;
@@ -593,12 +622,9 @@ static int compile_dbs(builder *b)
         hs_database_t **dbp =
             f == b->ix->any_field ? &b->ix->any_db : &vg__index_field(b->ix, f)->db;
         unsigned k = 0;
-        uint32_t min_len = UINT32_MAX;
         for (size_t i = 0; i < n; i++) {
             if (lits[i].field != f || whole(b->ix, &lits[i]))
                 continue;
-            if (lits[i].len < min_len)
-                min_len = lits[i].len;
             exprs[k] = lits[i].text;
             lens[k] = lits[i].len;
             /* keywords are scanned over all values at once and anchored literals must be
@@ -609,10 +635,10 @@ static int compile_dbs(builder *b)
             ids[k] = (unsigned)i;
             k++;
         }
+        if (f != b->ix->any_field && k && (rc = take_prefixed(b, f, exprs, lens, flags, ids, &k)))
+            break;
         if (!k)
             continue;
-        if (f != b->ix->any_field)
-            vg__index_field(b->ix, f)->min_len = min_len;
         char path[4096];
         int cached = cache_path(b, exprs, lens, ids, flags, k, path, sizeof path);
         if (cached && cache_load(path, dbp))
@@ -938,8 +964,10 @@ void vg__index_free(vg__index *ix)
 {
     if (!ix)
         return;
-    for (uint32_t f = 0; f < ix->n_fields; f++)
+    for (uint32_t f = 0; f < ix->n_fields; f++) {
         hs_free_database(vg__index_field(ix, f)->db);
+        vg__pfx_free(vg__index_field(ix, f)->pfx);
+    }
     hs_free_database(ix->any_db);
     free(ix->fbits);
     free(ix->fbloom);

@@ -8,6 +8,7 @@
 #include <hs.h>
 
 #include "../sigma/sigma.h"
+#include "prefix.h"
 
 /* One (rule, route) pair: the unit the index selects. */
 typedef struct vg__entry {
@@ -53,6 +54,7 @@ typedef struct vg__ifield {
     uint32_t hash;     /* vg__hash_lower(name), as events keep it per field */
     hs_database_t *db; /* literals searched in this field, or NULL */
     uint32_t min_len;  /* the length of the shortest literal in db: shorter values hold none */
+    vg__pfx *pfx;      /* its literals in large groups by prefix, looked up (prefix.h), or NULL */
     /* the lengths of its whole-value literals that are looked up by hash (bit L: some is L
      * bytes long); none: no lookup */
     uint64_t wlen[(VG_WHOLE_MAX_LEN + 64) / 64];

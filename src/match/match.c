@@ -112,6 +112,12 @@ static int on_literal(unsigned id, unsigned long long from, unsigned long long t
     return 0;
 }
 
+/* A literal of a prefix group (prefix.h), reported as a scan would. */
+static int on_prefixed(unsigned id, unsigned long long to, void *ctx)
+{
+    return on_literal(id, 0, to, 0, ctx);
+}
+
 /* Keyword literals are scanned over all values at once: keep a hit only if it lies inside
  * one non-null value. */
 static int on_keyword(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
@@ -257,6 +263,10 @@ static void scan_value(const vg__index *ix, vg__mscratch *s, const vg_event *ev,
     if (scan && x->db && f->vlen >= x->min_len) {
         s->vlen = f->vlen;
         hs_scan(x->db, ev->low + f->lower, f->vlen, 0, s->hs, on_literal, s);
+    }
+    if (scan && x->pfx) {
+        s->vlen = f->vlen;
+        vg__pfx_scan(x->pfx, ev->low + f->lower, f->vlen, on_prefixed, s);
     }
     if (x->has_whole)
         whole_value(ix, s, id, x, ev->low + f->lower, f->vlen);
