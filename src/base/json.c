@@ -521,6 +521,31 @@ int vg__json_open(vg__jreader *r, vg__json *j, const char *src, size_t len)
     return 0;
 }
 
+/* Enter the object or array at p, which val becomes; 0, or VG_ERR_SYNTAX past
+ * VG_JSON_MAX_DEPTH (as vg__json_parse: "nesting too deep"). */
+static inline int enter(vg__jreader *r, const char *p, vg__jtok *val)
+{
+    if (r->depth >= VG_JSON_MAX_DEPTH)
+        return VG_ERR_SYNTAX;
+    uint32_t d = r->depth++;
+    uint64_t bit = 1ull << (d % 64);
+    r->arr[d / 64] = *p == '[' ? r->arr[d / 64] | bit : r->arr[d / 64] & ~bit;
+    val->type = *p == '[' ? VG_J_ARR : VG_J_OBJ;
+    val->off = (uint32_t)(p - r->j->src);
+    val->len = 0;
+    r->first = 1;
+    r->p = p + 1;
+    return 0;
+}
+
+/* The innermost container closes at p. */
+static inline void leave(vg__jreader *r, const char *p)
+{
+    r->p = p + 1;
+    r->depth--;
+    r->first = 0; /* the parent has just had a value */
+}
+
 int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
 {
     const char *p = skip_ws(r->p, r->end), *end = r->end;
@@ -529,9 +554,7 @@ int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
     uint32_t d = r->depth - 1;
     int arr = (int)(r->arr[d / 64] >> (d % 64) & 1);
     if (*p == (arr ? ']' : '}')) {
-        r->p = p + 1;
-        r->depth--;
-        r->first = 0; /* the parent has just had a value */
+        leave(r, p);
         return 0;
     }
     if (!r->first) {
@@ -551,19 +574,8 @@ int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
     if (p >= end)
         return VG_ERR_SYNTAX;
     val->esc = 0;
-    if (*p == '{' || *p == '[') {
-        if (r->depth >= VG_JSON_MAX_DEPTH) /* as vg__json_parse: "nesting too deep" */
-            return VG_ERR_SYNTAX;
-        d = r->depth++;
-        uint64_t bit = 1ull << (d % 64);
-        r->arr[d / 64] = *p == '[' ? r->arr[d / 64] | bit : r->arr[d / 64] & ~bit;
-        val->type = *p == '[' ? VG_J_ARR : VG_J_OBJ;
-        val->off = (uint32_t)(p - r->j->src);
-        val->len = 0;
-        r->first = 1;
-        r->p = p + 1;
-        return 1;
-    }
+    if (*p == '{' || *p == '[')
+        return enter(r, p, val) ? VG_ERR_SYNTAX : 1;
     if (scan_scalar(r->j, &p, end, val))
         return VG_ERR_SYNTAX;
     r->p = p;
@@ -581,9 +593,7 @@ int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed)
     if (!r->depth || (r->arr[d / 64] >> (d % 64) & 1) || p >= end || !cap)
         return VG_ERR_SYNTAX;
     if (*p == '}') {
-        r->p = p + 1;
-        r->depth--;
-        r->first = 0; /* the parent has just had a value */
+        leave(r, p);
         *closed = 1;
         return 0;
     }
@@ -604,19 +614,8 @@ int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed)
             return VG_ERR_SYNTAX;
         n++;
         v->esc = 0;
-        if (*p == '{' || *p == '[') { /* entered, as vg__json_next enters it */
-            if (r->depth >= VG_JSON_MAX_DEPTH)
-                return VG_ERR_SYNTAX;
-            d = r->depth++;
-            uint64_t bit = 1ull << (d % 64);
-            r->arr[d / 64] = *p == '[' ? r->arr[d / 64] | bit : r->arr[d / 64] & ~bit;
-            v->type = *p == '[' ? VG_J_ARR : VG_J_OBJ;
-            v->off = (uint32_t)(p - r->j->src);
-            v->len = 0;
-            r->first = 1;
-            r->p = p + 1;
-            return (int)n;
-        }
+        if (*p == '{' || *p == '[') /* entered, as vg__json_next enters it */
+            return enter(r, p, v) ? VG_ERR_SYNTAX : (int)n;
         int rc = *p == '"'                               ? scan_string(r->j, &p, end, v)
                  : *p == '-' || (*p >= '0' && *p <= '9') ? scan_number(r->j, &p, end, v)
                                                          : scan_word(r->j, &p, end, v);
@@ -633,9 +632,7 @@ int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed)
             continue;
         }
         if (p < end && *p == '}') {
-            r->p = p + 1;
-            r->depth--;
-            r->first = 0;
+            leave(r, p);
             *closed = 1;
             return (int)n;
         }
