@@ -258,8 +258,10 @@ int vg__event_put_all(vg_event *ev, vg__event_frame *fr, const vg__event_in *in,
     }
     vg__field *f = ev->fields;
     char *buf = ev->bytes, *low = ev->low;
-    memcpy(f, fr->fields, n * sizeof *f);
-    memcpy(buf, fr->names, fr->nbytes);
+    if (n) { /* else the event may have no buffers yet */
+        memcpy(f, fr->fields, n * sizeof *f);
+        memcpy(buf, fr->names, fr->nbytes);
+    }
     memcpy(ev->head, fr->head, sizeof ev->head);
     memcpy(ev->tail, fr->tail, sizeof ev->tail);
     size_t used = fr->nbytes, lused = 0;
