@@ -20,3 +20,11 @@ target_include_directories(test_prefix PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(test_prefix PRIVATE ${VG_WARNINGS})
 add_test(NAME unit_test_prefix COMMAND test_prefix)
 set_tests_properties(unit_test_prefix PROPERTIES LABELS unit)
+
+# Keyword literals found by one byte pair each (src/match/bigram.c) against a plain search.
+add_executable(test_bigram ${CMAKE_CURRENT_LIST_DIR}/match/test_bigram.c)
+target_link_libraries(test_bigram PRIVATE vigil PkgConfig::CMOCKA)
+target_include_directories(test_bigram PRIVATE ${CMAKE_SOURCE_DIR}/src)
+target_compile_options(test_bigram PRIVATE ${VG_WARNINGS})
+add_test(NAME unit_test_bigram COMMAND test_bigram)
+set_tests_properties(unit_test_bigram PROPERTIES LABELS unit)

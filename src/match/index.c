@@ -659,6 +659,39 @@ static int compile_dbs(builder *b)
     return rc;
 }
 
+/* The keyword literals that entries of the always-list need, by byte pairs when they are
+ * few (bigram.h): an event routed to no other list with keywords (most events: the one
+ * SigmaHQ Windows rule without a channel has twenty keywords, while all rules have 125)
+ * searches for those alone. */
+static int always_keywords(builder *b)
+{
+    vg__index *ix = b->ix;
+    const lit *lits = b->lits.ptr;
+    const char *texts[VG_BIGRAM_MAX_LITS];
+    size_t lens[VG_BIGRAM_MAX_LITS];
+    unsigned ids[VG_BIGRAM_MAX_LITS];
+    size_t n = 0;
+    for (uint32_t i = 0; i < ix->n_always; i++) {
+        const vg__entry *en = &ix->entries[ix->always[i]];
+        for (uint32_t a = 0; a < en->n_atoms; a++) {
+            uint32_t l = en->atoms[a];
+            if (lits[l].field != ix->any_field)
+                continue;
+            size_t j = 0;
+            while (j < n && ids[j] != l)
+                j++;
+            if (j < n)
+                continue;
+            if (n == VG_BIGRAM_MAX_LITS)
+                return 0; /* too many: the database is searched */
+            texts[n] = lits[l].text;
+            lens[n] = lits[l].len;
+            ids[n++] = l;
+        }
+    }
+    return n ? vg__bigram_build(texts, lens, ids, n, &ix->always_bg) : 0;
+}
+
 /* ---------------------------------------------------------------- routing keys */
 
 static int add_to_list(builder *b, const char *key, size_t klen, uint32_t entry, uint32_t *list)
@@ -955,6 +988,8 @@ static int build(vg_ruleset *rs, vg__index *ix)
         rc = whole_table(&b);
     if (!rc)
         rc = compile_dbs(&b);
+    if (!rc)
+        rc = always_keywords(&b);
     vg__vec_free(&b.lits);
     vg__smap_free(&b.lit_ids);
     return rc;
@@ -969,6 +1004,7 @@ void vg__index_free(vg__index *ix)
         vg__pfx_free(vg__index_field(ix, f)->pfx);
     }
     hs_free_database(ix->any_db);
+    vg__bigram_free(ix->always_bg);
     free(ix->fbits);
     free(ix->fbloom);
     free(ix->fslot);

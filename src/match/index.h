@@ -8,6 +8,7 @@
 #include <hs.h>
 
 #include "../sigma/sigma.h"
+#include "bigram.h"
 #include "prefix.h"
 
 /* One (rule, route) pair: the unit the index selects. */
@@ -127,7 +128,10 @@ struct vg__index {
     uint32_t *lit_len;   /* per literal id: its length in bytes */
     uint8_t *lit_anchor; /* per literal id: VG_ANCHOR_START / _END, checked on each hit */
     uint32_t n_literals;
-    hs_database_t *any_db;                 /* keyword literals, searched in every field */
+    hs_database_t *any_db; /* keyword literals, searched in every field */
+    /* the keyword literals of the always-list's entries by byte pairs (bigram.h), searched
+     * instead of any_db when no other list routed to an event has keyword literals */
+    vg__bigram *always_bg;
     uint32_t any_field;                    /* pseudo field id of keyword literals */
     uint32_t channel_field, eventid_field; /* field ids of Channel and EventID */
     uint32_t channel_hash, eventid_hash;   /* vg__hash_lower of "Channel" and "EventID" */

@@ -247,10 +247,19 @@ static void sort_ids(uint32_t *v, size_t n)
     }
 }
 
-/* The keyword literals in the event's values. */
-static void scan_keywords(const vg__index *ix, vg__mscratch *s, const vg_event *ev)
+/* A keyword literal found by its byte pair (bigram.h), reported as the scan would. */
+static int on_keyword_pair(unsigned id, unsigned long long to, void *ctx)
 {
-    if (ix->any_db && ev->lused)
+    return on_keyword(id, 0, to, 0, ctx);
+}
+
+/* The keyword literals in the event's values: only those of the always-list when no other
+ * list routed here has keyword literals (`only_always`) and they are searched by pairs. */
+static void scan_keywords(const vg__index *ix, vg__mscratch *s, const vg_event *ev, int only_always)
+{
+    if (only_always && ix->always_bg && ev->lused)
+        vg__bigram_scan(ix->always_bg, ev->low, ev->lused, on_keyword_pair, s);
+    else if (ix->any_db && ev->lused)
         hs_scan(ix->any_db, ev->low, (unsigned)ev->lused, 0, s->hs, on_keyword, s);
 }
 
@@ -384,10 +393,13 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     uint32_t words = 2 * ix->fwords;
     memset(s->want, 0, words * sizeof *s->want);
     memset(s->bloom, 0, sizeof s->bloom);
+    uint32_t af = ix->any_field;
+    int kw_other = 0; /* some list other than the always-list has keyword literals */
     for (int k = 0; k < nk; k++) {
         uint32_t list = keys[k] == VG_KEY_ALWAYS ? ix->n_lists : keys[k];
         s->list_gen[list] = s->gen;
         const uint64_t *row = ix->fbits + (size_t)list * words;
+        kw_other |= keys[k] != VG_KEY_ALWAYS && (row[af / 64] >> (af % 64) & 1);
         for (uint32_t w = 0; w < words; w++)
             s->want[w] |= row[w];
         const uint64_t *bloom = ix->fbloom + (size_t)list * VG_INDEX_BLOOM_WORDS;
@@ -397,9 +409,8 @@ int vg__index_run(const vg__index *ix, vg__mscratch *s, const vg_event *ev, pcre
     /* the literals present in those fields */
     s->n_hits = 0;
     s->ev = ev;
-    uint32_t af = ix->any_field;
     if (s->want[af / 64] >> (af % 64) & 1)
-        scan_keywords(ix, s, ev);
+        scan_keywords(ix, s, ev, !kw_other);
     const uint64_t *scan = s->want + ix->fwords;
     for (size_t i = 0; i < ev->n; i++) {
         const vg__field *f = &ev->fields[i];

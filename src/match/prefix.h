@@ -19,7 +19,7 @@
 
 /* A group is looked up for at most this many distinct lengths (its most common ones; the
  * literals of other lengths stay in the scan), and needs this many literals of those lengths
- * sharing their first four bytes (each group costs a pass over the value). */
+ * sharing their first four bytes (each group adds compares to the pass over the value). */
 #define VG_PFX_MIN_GROUP 64
 #define VG_PFX_MAX_LENS  4
 /* Groups per field; literals are at least this long. */
