@@ -145,9 +145,10 @@ int vg__bigram_build(const char *const *texts, const size_t *lens, const unsigne
 }
 
 /* The literals whose pair is at v + p. */
-static int at_pair(const vg__bigram *g, const char *v, size_t p, size_t n,
+static int at_pair(const void *obj, const char *v, size_t p, size_t n,
                    int (*fn)(unsigned, unsigned long long, void *), void *ctx)
 {
+    const vg__bigram *g = obj;
     unsigned char a = (unsigned char)v[p], b = (unsigned char)v[p + 1];
     for (int k = 0; k < g->n_pairs; k++) {
         if (g->pair[k][0] != a || g->pair[k][1] != b)
@@ -164,35 +165,45 @@ static int at_pair(const vg__bigram *g, const char *v, size_t p, size_t n,
     return 0;
 }
 
-void vg__bigram_scan(const vg__bigram *g, const char *v, size_t n,
-                     int (*fn)(unsigned id, unsigned long long end, void *ctx), void *ctx)
+void vg__pairs_scan(const unsigned char (*pair)[2], int k, const char *v, size_t n, vg__pair_at at,
+                    const void *obj, int (*fn)(unsigned id, unsigned long long end, void *ctx),
+                    void *ctx)
 {
-    if (!g || n < 2)
-        return;
     __m128i b0[VG_BIGRAM_MAX_PAIRS], b1[VG_BIGRAM_MAX_PAIRS];
-    for (int k = 0; k < g->n_pairs; k++) {
-        b0[k] = _mm_set1_epi8((char)g->pair[k][0]);
-        b1[k] = _mm_set1_epi8((char)g->pair[k][1]);
+    for (int j = 0; j < k; j++) {
+        b0[j] = _mm_set1_epi8((char)pair[j][0]);
+        b1[j] = _mm_set1_epi8((char)pair[j][1]);
     }
     size_t i = 0;
     for (; i + 17 <= n; i += 16) { /* pairs starting at i..i+15 (loads end by v + n) */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
         __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(v + i + 1));
         __m128i any = _mm_setzero_si128();
-        for (int k = 0; k < g->n_pairs; k++)
+        for (int j = 0; j < k; j++)
             any = _mm_or_si128(any,
-                               _mm_and_si128(_mm_cmpeq_epi8(x, b0[k]), _mm_cmpeq_epi8(y, b1[k])));
+                               _mm_and_si128(_mm_cmpeq_epi8(x, b0[j]), _mm_cmpeq_epi8(y, b1[j])));
         unsigned m = (unsigned)_mm_movemask_epi8(any);
         while (m) {
             size_t p = i + (size_t)__builtin_ctz(m);
             m &= m - 1;
-            if (at_pair(g, v, p, n, fn, ctx))
+            if (at(obj, v, p, n, fn, ctx))
                 return;
         }
     }
     for (; i + 2 <= n; i++)
-        if (at_pair(g, v, i, n, fn, ctx))
-            return;
+        for (int j = 0; j < k; j++)
+            if ((unsigned char)v[i] == pair[j][0] && (unsigned char)v[i + 1] == pair[j][1]) {
+                if (at(obj, v, i, n, fn, ctx))
+                    return;
+                break;
+            }
+}
+
+void vg__bigram_scan(const vg__bigram *g, const char *v, size_t n,
+                     int (*fn)(unsigned id, unsigned long long end, void *ctx), void *ctx)
+{
+    if (g && n >= 2)
+        vg__pairs_scan((const unsigned char(*)[2])g->pair, g->n_pairs, v, n, at_pair, g, fn, ctx);
 }
 
 void vg__bigram_free(vg__bigram *g)

@@ -36,4 +36,16 @@ void vg__bigram_scan(const vg__bigram *b, const char *v, size_t n,
 
 void vg__bigram_free(vg__bigram *b);
 
+/* What vg__pairs_scan calls at each place where a pair starts: with the object it was given,
+ * the buffer, the place, the buffer's length and the caller's fn and ctx; nonzero stops. */
+typedef int (*vg__pair_at)(const void *obj, const char *v, size_t p, size_t n,
+                           int (*fn)(unsigned id, unsigned long long end, void *ctx), void *ctx);
+
+/* Calls at() for each place p (p + 2 <= n), in order, where one of the k (at most
+ * VG_BIGRAM_MAX_PAIRS) byte pairs starts: sixteen places at a time with SSE2. Shared with
+ * prefix.c, whose groups' prefixes start with such a pair. */
+void vg__pairs_scan(const unsigned char (*pair)[2], int k, const char *v, size_t n, vg__pair_at at,
+                    const void *obj, int (*fn)(unsigned id, unsigned long long end, void *ctx),
+                    void *ctx);
+
 #endif

@@ -10,16 +10,16 @@
  * (group, text); its slot keeps the text, so a lookup is confirmed byte for byte.
  *
  * Scanning a value: the places where some group's prefix starts are found in one pass,
- * sixteen bytes at a time (SSE2: every group's first two bytes compared at every position at
- * once, then the four), and at each one the text of each of the group's lengths that fits is
- * hashed and looked up. The cost is a pass over the value and a lookup per (place, length),
- * whatever the number of literals.
+ * sixteen bytes at a time (vg__pairs_scan of bigram.c: every group's first two bytes compared
+ * at every position at once; then the four), and at each one the text of each of the group's
+ * lengths that fits is hashed and looked up. The cost is a pass over the value and a lookup per
+ * (place, length), whatever the number of literals.
  */
-#include <emmintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/base.h"
+#include "bigram.h"
 #include "prefix.h"
 
 typedef struct slot {
@@ -246,10 +246,14 @@ static int lookup(const vg__pfx *p, int g, const char *v, size_t at, size_t n,
     return 0;
 }
 
-/* The groups whose prefix starts at v + at (four bytes there), looked up. */
-static int at_place(const vg__pfx *p, const char *v, size_t at, size_t n,
+/* The groups whose prefix starts at v + at, looked up (a vg__pair_at: their first two bytes
+ * are there). */
+static int at_place(const void *obj, const char *v, size_t at, size_t n,
                     int (*fn)(unsigned, unsigned long long, void *), void *ctx)
 {
+    const vg__pfx *p = obj;
+    if (at + 4 > n)
+        return 0;
     uint32_t here = prefix_of(v + at);
     for (int g = 0; g < p->n_groups; g++)
         if (p->groups[g].prefix == here && lookup(p, g, v, at, n, fn, ctx))
@@ -262,31 +266,12 @@ void vg__pfx_scan(const vg__pfx *p, const char *v, size_t n,
 {
     if (!p || n < VG_PFX_MIN_LEN)
         return;
-    __m128i b0[VG_PFX_MAX_GROUPS], b1[VG_PFX_MAX_GROUPS];
+    unsigned char pair[VG_PFX_MAX_GROUPS][2]; /* each group's first two bytes */
     for (int g = 0; g < p->n_groups; g++) {
-        b0[g] = _mm_set1_epi8((char)(p->groups[g].prefix & 0xff));
-        b1[g] = _mm_set1_epi8((char)(p->groups[g].prefix >> 8 & 0xff));
+        pair[g][0] = (unsigned char)(p->groups[g].prefix & 0xff);
+        pair[g][1] = (unsigned char)(p->groups[g].prefix >> 8 & 0xff);
     }
-    size_t i = 0;
-    /* positions i..i+15 whose first two bytes are some group's (loads end by v + n) */
-    for (; i + 17 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(v + i + 1));
-        __m128i any = _mm_setzero_si128();
-        for (int g = 0; g < p->n_groups; g++)
-            any = _mm_or_si128(any,
-                               _mm_and_si128(_mm_cmpeq_epi8(x, b0[g]), _mm_cmpeq_epi8(y, b1[g])));
-        unsigned m = (unsigned)_mm_movemask_epi8(any);
-        while (m) {
-            size_t at = i + (size_t)__builtin_ctz(m);
-            m &= m - 1;
-            if (at + 4 <= n && at_place(p, v, at, n, fn, ctx))
-                return;
-        }
-    }
-    for (; i + 4 <= n; i++)
-        if (at_place(p, v, i, n, fn, ctx))
-            return;
+    vg__pairs_scan((const unsigned char(*)[2])pair, p->n_groups, v, n, at_place, p, fn, ctx);
 }
 
 void vg__pfx_free(vg__pfx *p)
