@@ -371,15 +371,19 @@ typedef struct scan_item_out {
     int rc; /* < 0: reading stopped with this error */
 } scan_item_out;
 
-static const scan_state *order_st; /* for in_input_order: qsort has no context argument */
+/* An item's place in input order: its file's position among those given, then its range. */
+typedef struct item_key {
+    size_t origin;
+    uint64_t start;
+    size_t item;
+} item_key;
 
 static int in_input_order(const void *pa, const void *pb)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const scan_state *st = order_st;
-    if (st->origin[a] != st->origin[b])
-        return (st->origin[a] > st->origin[b]) - (st->origin[a] < st->origin[b]);
-    return (st->rstart[a] > st->rstart[b]) - (st->rstart[a] < st->rstart[b]);
+    const item_key *a = pa, *b = pb;
+    if (a->origin != b->origin)
+        return (a->origin > b->origin) - (a->origin < b->origin);
+    return (a->start > b->start) - (a->start < b->start);
 }
 
 /* The items in input order, and a slot per item for what it reports. */
@@ -387,12 +391,17 @@ static int order_output(scan_state *st)
 {
     st->iout = calloc(st->n_files + 1, sizeof *st->iout);
     st->by_order = malloc((st->n_files + 1) * sizeof *st->by_order);
-    if (!st->iout || !st->by_order)
+    item_key *k = malloc((st->n_files + 1) * sizeof *k);
+    if (!st->iout || !st->by_order || !k) {
+        free(k);
         return -1;
+    }
     for (size_t i = 0; i < st->n_files; i++)
-        st->by_order[i] = i;
-    order_st = st;
-    qsort(st->by_order, st->n_files, sizeof *st->by_order, in_input_order);
+        k[i] = (item_key){st->origin[i], st->rstart[i], i};
+    qsort(k, st->n_files, sizeof *k, in_input_order);
+    for (size_t i = 0; i < st->n_files; i++)
+        st->by_order[i] = k[i].item;
+    free(k);
     st->next_out = 0;
     return 0;
 }

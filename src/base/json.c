@@ -546,6 +546,20 @@ static inline void leave(vg__jreader *r, const char *p)
     r->first = 0; /* the parent has just had a value */
 }
 
+/* A member's key and its colon at *pp: the key into key, *pp past the colon and the
+ * whitespace after it. 0, or VG_ERR_SYNTAX. */
+static inline int member_key(vg__json *j, const char **pp, const char *end, vg__jtok *key)
+{
+    const char *p = *pp;
+    if (p >= end || *p != '"' || scan_string(j, &p, end, key))
+        return VG_ERR_SYNTAX;
+    p = skip_ws(p, end);
+    if (p >= end || *p != ':')
+        return VG_ERR_SYNTAX;
+    *pp = skip_ws(p + 1, end);
+    return 0;
+}
+
 int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
 {
     const char *p = skip_ws(r->p, r->end), *end = r->end;
@@ -563,14 +577,8 @@ int vg__json_next(vg__jreader *r, vg__jtok *key, vg__jtok *val)
         p = skip_ws(p + 1, end);
     }
     r->first = 0;
-    if (!arr) {
-        if (p >= end || *p != '"' || scan_string(r->j, &p, end, key))
-            return VG_ERR_SYNTAX;
-        p = skip_ws(p, end);
-        if (p >= end || *p != ':')
-            return VG_ERR_SYNTAX;
-        p = skip_ws(p + 1, end);
-    }
+    if (!arr && member_key(r->j, &p, end, key))
+        return VG_ERR_SYNTAX;
     if (p >= end)
         return VG_ERR_SYNTAX;
     val->esc = 0;
@@ -604,13 +612,7 @@ int vg__json_members(vg__jreader *r, vg__jmember *m, size_t cap, int *closed)
     }
     for (size_t n = 0;;) {
         vg__jtok *k = &m[n].key, *v = &m[n].val;
-        if (p >= end || *p != '"' || scan_string(r->j, &p, end, k))
-            return VG_ERR_SYNTAX;
-        p = skip_ws(p, end);
-        if (p >= end || *p != ':')
-            return VG_ERR_SYNTAX;
-        p = skip_ws(p + 1, end);
-        if (p >= end)
+        if (member_key(r->j, &p, end, k) || p >= end)
             return VG_ERR_SYNTAX;
         n++;
         v->esc = 0;
